@@ -1,0 +1,69 @@
+"""Shared fixtures. Tests never touch the network or ../shared; their data lives in fixtures/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from weaklabel import ABSTAIN, VoteMatrix, labeling_function
+
+FIXTURES = Path(__file__).parent / "fixtures"
+collect_ignore = ["fixtures"]  # LF files there are data, some deliberately broken
+SPAM, HAM = 1, 0
+
+
+@pytest.fixture
+def fixtures() -> Path:
+    return FIXTURES
+
+
+@pytest.fixture
+def comments() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "text": [
+                "check out my channel http://x.io",
+                "love this song",
+                "subscribe please",
+                "great video",
+                "nothing here at all to see",
+            ],
+            "author": ["a", "b", "c", "d", "e"],
+        },
+        index=pd.Index(["r0", "r1", "r2", "r3", "r4"]),
+    )
+
+
+@pytest.fixture
+def spam_lfs() -> list:
+    @labeling_function()
+    def has_link(x):
+        return SPAM if "http" in x.text else ABSTAIN
+
+    @labeling_function()
+    def subscribe(x):
+        return SPAM if "subscribe" in x.text else ABSTAIN
+
+    @labeling_function()
+    def praise(x):
+        return HAM if "love" in x.text or "great" in x.text else ABSTAIN
+
+    return [has_link, subscribe, praise]
+
+
+@pytest.fixture
+def small_votes() -> VoteMatrix:
+    dense = np.array(
+        [
+            [1, 1, -1, 0],
+            [0, -1, 0, 0],
+            [1, -1, -1, -1],
+            [-1, -1, -1, -1],
+            [0, 1, 1, -1],
+            [1, 1, 1, 1],
+        ]
+    )
+    return VoteMatrix.from_dense(dense, cardinality=2, lf_names=["a", "b", "c", "d"])

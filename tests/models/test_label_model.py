@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from weaklabel import ParameterError, VoteMatrix
+from weaklabel.datasets import make_votes
+from weaklabel.models import LabelModel, MajorityVote
+
+ACCURACIES = np.array([0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 0.62, 0.88])
+COVERAGES = np.array([0.8, 0.3, 0.5, 0.2, 0.6, 0.4, 0.7, 0.25, 0.55, 0.35])
+
+
+@pytest.mark.parametrize(("k", "balance"), [(2, [0.65, 0.35]), (3, [0.5, 0.3, 0.2])])
+def test_recovers_known_lf_accuracies_and_class_balance(k, balance):
+    votes, truth = make_votes(
+        20_000, ACCURACIES, COVERAGES, cardinality=k, class_balance=balance, random_state=11
+    )
+    model = LabelModel(cardinality=k, progress=False).fit(votes)
+    assert np.abs(model.lf_accuracies_ - ACCURACIES).max() < 0.05
+    assert np.abs(model.class_balance_ - balance).max() < 0.03
+    assert (model.predict(votes) == truth).mean() >= (
+        MajorityVote(cardinality=k).fit(votes).predict(votes) == truth
+    ).mean()
+
+
+def test_learned_attributes_are_consistent():
+    votes, _ = make_votes(5000, ACCURACIES[:4], COVERAGES[:4], random_state=2)
+    model = LabelModel(progress=False).fit(votes)
+    assert model.emissions_.shape == (4, 2, 2)
+    assert np.allclose(model.confusions_.sum(axis=2), 1.0)
+    assert np.all((model.propensities_ > 0) & (model.propensities_ < 1))
+    assert 1 <= model.n_iter_ <= model.max_iter
+
+
+def test_one_sided_lfs_do_not_collapse_to_one_class():
+    # Each LF votes only one class, and fires mostly on that class (keyword LFs).
+    rng = np.random.default_rng(0)
+    n = 4000
+    truth = (rng.random(n) < 0.4).astype(int)
+    dense = np.full((n, 4), -1)
+    dense[:, 0] = np.where((truth == 1) & (rng.random(n) < 0.5), 1, -1)
+    dense[:, 1] = np.where((truth == 1) & (rng.random(n) < 0.4) | (rng.random(n) < 0.02), 1, -1)
+    dense[:, 2] = np.where((truth == 0) & (rng.random(n) < 0.5), 0, -1)
+    dense[:, 3] = np.where((truth == 0) & (rng.random(n) < 0.4) | (rng.random(n) < 0.03), 0, -1)
+    votes = VoteMatrix.from_dense(dense, cardinality=2)
+    model = LabelModel(progress=False).fit(votes)
+    pred = model.predict(votes)
+    covered = votes.votes_per_row() > 0
+    assert 0.3 < model.class_balance_[1] < 0.5
+    assert (pred[covered] == truth[covered]).mean() > 0.9
+    assert model.lf_accuracies_.min() > 0.8
+
+
+def test_gold_labels_are_clamped_and_help():
+    votes, truth = make_votes(3000, [0.55, 0.6, 0.58], [0.5, 0.5, 0.5], random_state=4)
+    gold = np.full(votes.n_rows, -1)
+    gold[:1500] = truth[:1500]
+    model = LabelModel(progress=False).fit(votes, gold=gold)
+    plain = LabelModel(progress=False).fit(votes)
+    truth_acc = np.array([0.55, 0.6, 0.58])
+    assert (
+        np.abs(model.lf_accuracies_ - truth_acc).max()
+        <= np.abs(plain.lf_accuracies_ - truth_acc).max() + 1e-9
+    )
+
+
+def test_prior_accuracy_must_lie_between_chance_and_one():
+    votes, _ = make_votes(100, [0.9], [0.5], random_state=0)
+    with pytest.raises(ParameterError, match="'prior_accuracy' parameter of LabelModel"):
+        LabelModel(prior_accuracy=0.3).fit(votes)
+
+
+def test_progress_can_be_silenced(capsys):
+    votes, _ = make_votes(500, [0.9, 0.8], [0.5, 0.5], random_state=0)
+    LabelModel(progress=False).fit(votes)
+    assert capsys.readouterr().err == ""
+    LabelModel(progress=True).fit(votes)
+    assert "Fitting LabelModel" in capsys.readouterr().err
+
+
+def test_predicts_in_chunks_like_at_once(monkeypatch):
+    import weaklabel.models._base as base
+
+    votes, _ = make_votes(1000, [0.9, 0.8, 0.7], [0.5, 0.5, 0.5], random_state=1)
+    model = LabelModel(progress=False).fit(votes)
+    whole = model.predict_proba(votes)
+    monkeypatch.setattr(base, "_PREDICT_CHUNK", 64)
+    assert np.allclose(model.predict_proba(votes), whole)

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from weaklabel import DataError, VoteMatrix
+from weaklabel._gold import as_gold
+
+
+@pytest.fixture
+def votes():
+    return VoteMatrix.from_dense(
+        [[0], [1], [-1]], cardinality=2, class_names=["ham", "spam"], row_ids=["a", "b", "c"]
+    )
+
+
+def test_forms_of_unknown(votes):
+    assert as_gold([None, np.nan, ""], votes).tolist() == [-1, -1, -1]
+    assert as_gold(pd.Series(["spam", "ham", None]), votes).tolist() == [1, 0, -1]
+    assert as_gold(np.array([1, -1, 0]), votes).tolist() == [1, -1, 0]
+    assert as_gold([1.0, 0.0, -1.0], votes).tolist() == [1, 0, -1]
+    assert as_gold(["1", "0", "-1"], votes).tolist() == [1, 0, -1]
+
+
+def test_mapping_by_row_id(votes):
+    assert as_gold({"c": "spam", "a": 0}, votes).tolist() == [0, -1, 1]
+
+
+def test_unknown_row_id_is_named(votes):
+    with pytest.raises(DataError, match="row id 'zz' is not a row"):
+        as_gold({"zz": 1}, votes)
+
+
+def test_unknown_class_is_named_with_valid_options(votes):
+    with pytest.raises(DataError, match=r"row 1 is 'eggs'.*\['ham', 'spam'\]"):
+        as_gold(["ham", "eggs", None], votes)
+    with pytest.raises(DataError, match="row 0 is 5"):
+        as_gold([5, 0, 0], votes)
+
+
+def test_length_must_match(votes):
+    with pytest.raises(DataError, match="one gold label per row"):
+        as_gold([0, 1], votes)

@@ -1,0 +1,84 @@
+"""The public names are a contract: this test fails when they drift."""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+
+import weaklabel
+import weaklabel.datasets
+import weaklabel.exceptions
+import weaklabel.models
+
+EXPECTED = {
+    weaklabel: [
+        "ABSTAIN",
+        "DataError",
+        "LFSuite",
+        "LabelingFunction",
+        "LabelingFunctionError",
+        "MissingDependencyError",
+        "NotFittedError",
+        "ParameterError",
+        "Preprocessor",
+        "VoteMatrix",
+        "WeaklabelError",
+        "__version__",
+        "apply_lfs",
+        "labeling_function",
+        "lf_summary",
+        "load_lfs",
+        "preprocessor",
+        "read_data",
+    ],
+    weaklabel.models: [
+        "TIE_POLICIES",
+        "BaseLabelModel",
+        "LabelModel",
+        "MajorityVote",
+        "load_model",
+        "model_class",
+        "model_names",
+    ],
+    weaklabel.datasets: ["YOUTUBE_SPAM_CLASSES", "load_youtube_spam", "make_votes"],
+}
+
+
+@pytest.mark.parametrize("module", list(EXPECTED), ids=lambda m: m.__name__)
+def test_exported_names_do_not_drift(module):
+    assert list(module.__all__) == EXPECTED[module]
+    for name in module.__all__:
+        assert hasattr(module, name), name
+
+
+def test_top_level_all_is_sorted():
+    assert weaklabel.__all__ == sorted(weaklabel.__all__)
+
+
+def test_abstain_is_minus_one():
+    assert weaklabel.ABSTAIN == -1
+
+
+def test_every_exception_descends_from_the_root_and_a_builtin():
+    classes = [
+        obj
+        for _, obj in inspect.getmembers(weaklabel.exceptions, inspect.isclass)
+        if issubclass(obj, Exception)
+    ]
+    assert len(classes) == 6
+    for cls in classes:
+        assert issubclass(cls, weaklabel.WeaklabelError)
+        if cls is not weaklabel.WeaklabelError:
+            builtins = [b for b in cls.__mro__ if b.__module__ == "builtins" and b is not object]
+            assert any(b not in (Exception, BaseException) for b in builtins), cls
+
+
+def test_exception_tree_is_drawn_in_the_module_docstring():
+    doc = weaklabel.exceptions.__doc__
+    for name in weaklabel.exceptions.__all__:
+        assert name in doc
+
+
+def test_version_is_a_string():
+    assert isinstance(weaklabel.__version__, str) and weaklabel.__version__

@@ -1,0 +1,45 @@
+"""weaklabel: weak supervision, from labeling functions to probabilistic training labels.
+
+Write heuristics as labeling functions, apply them to a dataset to get a sparse vote matrix, and
+let a label model (:mod:`weaklabel.models`) turn the votes into class probabilities.
+
+>>> from weaklabel import ABSTAIN, apply_lfs, labeling_function, lf_summary
+>>> from weaklabel.models import LabelModel
+"""
+
+from weaklabel._apply import apply_lfs
+from weaklabel._lf import LabelingFunction, Preprocessor, labeling_function, preprocessor
+from weaklabel._readers import read_data
+from weaklabel._suite import LFSuite, load_lfs
+from weaklabel._summary import lf_summary
+from weaklabel._version import __version__
+from weaklabel._votes import ABSTAIN, VoteMatrix
+from weaklabel.exceptions import (
+    DataError,
+    LabelingFunctionError,
+    MissingDependencyError,
+    NotFittedError,
+    ParameterError,
+    WeaklabelError,
+)
+
+__all__ = [
+    "ABSTAIN",
+    "DataError",
+    "LFSuite",
+    "LabelingFunction",
+    "LabelingFunctionError",
+    "MissingDependencyError",
+    "NotFittedError",
+    "ParameterError",
+    "Preprocessor",
+    "VoteMatrix",
+    "WeaklabelError",
+    "__version__",
+    "apply_lfs",
+    "labeling_function",
+    "lf_summary",
+    "load_lfs",
+    "preprocessor",
+    "read_data",
+]

@@ -1,0 +1,68 @@
+"""The exceptions weaklabel raises.
+
+Every error is a :class:`WeaklabelError`; each kind also subclasses the builtin it refines, so
+``except ValueError`` keeps working for code that does not know weaklabel::
+
+    WeaklabelError
+    ├── ParameterError (ValueError)         an argument or option has an invalid value
+    ├── DataError (ValueError)              input data or a file is malformed, empty or incompatible
+    ├── LabelingFunctionError (RuntimeError)
+    │                                       a labeling function raised, returned an invalid vote,
+    │                                       or read a field the data lacks
+    ├── NotFittedError (ValueError, AttributeError)
+    │                                       a model was used before ``fit``
+    └── MissingDependencyError (ImportError)
+                                            an optional dependency is not installed; the message
+                                            names the extra to install
+
+Messages name the culprit (parameter, labeling function, row, column, file and line) and say how
+to fix it.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "DataError",
+    "LabelingFunctionError",
+    "MissingDependencyError",
+    "NotFittedError",
+    "ParameterError",
+    "WeaklabelError",
+]
+
+
+class WeaklabelError(Exception):
+    """Root of every exception raised by weaklabel."""
+
+
+class ParameterError(WeaklabelError, ValueError):
+    """An argument or option has an invalid value."""
+
+
+class DataError(WeaklabelError, ValueError):
+    """Input data, votes or a file is malformed, empty or incompatible."""
+
+
+class LabelingFunctionError(WeaklabelError, RuntimeError):
+    """A labeling function failed on a row.
+
+    Attributes
+    ----------
+    lf_name : str
+        Name of the labeling function.
+    row_id : object or None
+        Identifier of the row it failed on, when there is one.
+    """
+
+    def __init__(self, message: str, *, lf_name: str, row_id: object = None) -> None:
+        super().__init__(message)
+        self.lf_name = lf_name
+        self.row_id = row_id
+
+
+class NotFittedError(WeaklabelError, ValueError, AttributeError):
+    """A model was used before it was fitted."""
+
+
+class MissingDependencyError(WeaklabelError, ImportError):
+    """An optional dependency is missing; the message says which extra installs it."""

@@ -1,0 +1,277 @@
+"""The contract every label model keeps, and what they share: checks, prediction, persistence.
+
+``Model(cardinality=k, *, ...)`` only stores settings; ``fit(votes, *, gold=None,
+class_balance=None)`` checks them, learns attributes ending in ``_`` and returns ``self``;
+``predict_proba(votes)`` returns an n x k array whose rows sum to 1; ``predict(votes)`` picks one
+class per row with the tie policy of :mod:`weaklabel.models._ties`. A row where every LF abstained
+gets ``class_balance_``.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, ClassVar, Self
+
+import numpy as np
+
+from weaklabel._atomic import atomic_write
+from weaklabel._gold import as_gold
+from weaklabel._params import check_choice, check_int
+from weaklabel._random import check_random_state
+from weaklabel._votes import VoteMatrix
+from weaklabel.exceptions import DataError, NotFittedError, ParameterError
+from weaklabel.models._ties import TIE_POLICIES, break_ties
+
+__all__ = ["BaseLabelModel", "MODEL_FORMAT"]
+
+MODEL_FORMAT = "weaklabel.model"
+_MODEL_VERSION = 1
+_PREDICT_CHUNK = 1 << 16
+
+
+class BaseLabelModel:
+    """Base class of weaklabel's label models; subclasses implement ``_fit`` and ``_proba``.
+
+    Subclasses list their learned array attributes in ``_state`` so that ``save`` / ``load`` and
+    the fitted check know them.
+    """
+
+    _state: ClassVar[tuple[str, ...]] = ("class_balance_",)
+    # learned state, set by fit (declared for type checkers; absent until then)
+    class_balance_: np.ndarray
+    lf_names_: tuple[str, ...]
+    class_names_: tuple[str, ...] | None
+    registry: ClassVar[dict[str, type[BaseLabelModel]]] = {}
+    cli_name: ClassVar[str] = ""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.cli_name:
+            BaseLabelModel.registry[cls.cli_name] = cls
+
+    def __init__(
+        self, cardinality: int = 2, *, tie_break: str = "prior", random_state: int | None = None
+    ) -> None:
+        self.cardinality = cardinality
+        self.tie_break = tie_break
+        self.random_state = random_state
+
+    # -- parameters -----------------------------------------------------------------------------
+
+    @classmethod
+    def _param_names(cls) -> list[str]:
+        signature = inspect.signature(cls.__init__)
+        return [p for p in signature.parameters if p != "self"]
+
+    def get_params(self) -> dict[str, Any]:
+        """The settings passed to ``__init__``, by name."""
+        return {name: getattr(self, name) for name in self._param_names()}
+
+    def _check_params(self) -> None:
+        owner = type(self).__name__
+        check_int("cardinality", self.cardinality, owner=owner, minimum=2)
+        check_choice("tie_break", self.tie_break, TIE_POLICIES, owner=owner)
+        check_random_state(self.random_state, owner=owner)
+
+    def __repr__(self) -> str:
+        signature = inspect.signature(type(self).__init__)
+        shown = [
+            f"{name}={value!r}"
+            for name, value in self.get_params().items()
+            if value != signature.parameters[name].default
+        ]
+        return f"{type(self).__name__}({', '.join(shown)})"
+
+    # -- fit / predict --------------------------------------------------------------------------
+
+    def fit(self, votes: Any, *, gold: Any = None, class_balance: Any = None) -> Self:
+        """Learn from ``votes`` (a VoteMatrix, or a dense array with -1 for abstain).
+
+        Parameters
+        ----------
+        votes : VoteMatrix or array-like
+        gold : array-like or mapping, optional
+            Gold labels for some rows (-1 / None for unknown, or a row id -> label mapping).
+        class_balance : array-like of float, optional
+            Fix the class prior instead of estimating it.
+
+        Returns
+        -------
+        self
+        """
+        self._check_params()
+        votes = self._check_votes(votes)
+        gold_arr = None if gold is None else as_gold(gold, votes)
+        balance = None if class_balance is None else self._check_balance(class_balance)
+        for name in self._state:  # a failed re-fit must not leave a half-fitted model behind
+            self.__dict__.pop(name, None)
+        self._fit(votes, gold_arr, balance)
+        self.lf_names_ = votes.lf_names
+        self.class_names_ = votes.class_names
+        return self
+
+    def predict_proba(self, votes: Any) -> np.ndarray:
+        """An n x k array of class probabilities; each row sums to 1."""
+        votes = self._check_fitted_votes(votes)
+        out = np.empty((votes.n_rows, self.cardinality), dtype=np.float64)
+        for start, chunk in self._chunks(votes):
+            out[start : start + chunk.n_rows] = self._proba(chunk)
+        return out
+
+    def predict(self, votes: Any) -> np.ndarray:
+        """One class index per row: the most probable class, ties broken by ``tie_break``."""
+        probs = self.predict_proba(votes)
+        return break_ties(
+            probs,
+            policy=self.tie_break,
+            prior=np.asarray(self.class_balance_),
+            rng=check_random_state(self.random_state),
+        )
+
+    def _fit(self, votes: VoteMatrix, gold: np.ndarray | None, balance: np.ndarray | None) -> None:
+        raise NotImplementedError
+
+    def _proba(self, votes: VoteMatrix) -> np.ndarray:
+        raise NotImplementedError
+
+    # -- checks ---------------------------------------------------------------------------------
+
+    def _chunks(self, votes: VoteMatrix) -> Iterator[tuple[int, VoteMatrix]]:
+        if votes.n_rows <= _PREDICT_CHUNK:
+            yield 0, votes
+            return
+        for start in range(0, votes.n_rows, _PREDICT_CHUNK):
+            yield start, votes[start : start + _PREDICT_CHUNK]
+
+    def _check_votes(self, votes: Any) -> VoteMatrix:
+        k = self.cardinality
+        if not isinstance(votes, VoteMatrix):
+            if hasattr(votes, "ndim") or isinstance(votes, list | tuple):
+                votes = VoteMatrix.from_dense(votes, cardinality=k)
+            else:
+                raise DataError(
+                    f"{type(self).__name__} expects a VoteMatrix (from apply_lfs) or a dense array "
+                    f"with -1 for abstain; got {type(votes).__name__}."
+                )
+        labels = votes.labels()
+        if labels.size and labels.max() >= k:
+            i = int(np.argmax(labels >= k))
+            lf = votes.lf_names[int(votes.lfs[i])]
+            raise DataError(
+                f"The votes hold class index {int(labels[i])} (from LF {lf!r}), but "
+                f"{type(self).__name__} has cardinality={k}, so classes run 0..{k - 1}. Create "
+                f"the model with cardinality={votes.cardinality} or more, or fix the LF."
+            )
+        return votes
+
+    def _check_fitted_votes(self, votes: Any) -> VoteMatrix:
+        self._check_fitted()
+        votes = self._check_votes(votes)
+        if votes.n_lfs != len(self.lf_names_):
+            raise DataError(
+                f"The votes have {votes.n_lfs} LFs, but {type(self).__name__} was fitted on "
+                f"{len(self.lf_names_)}; predict with votes from the same LFs, in the same order."
+            )
+        if votes.lf_names != self.lf_names_ and not _default_names(votes.lf_names):
+            missing = [n for n in self.lf_names_ if n not in votes.lf_names]
+            extra = [n for n in votes.lf_names if n not in self.lf_names_]
+            detail = (
+                f"missing {missing}, unexpected {extra}" if missing or extra else "different order"
+            )
+            raise DataError(
+                f"The votes' LFs differ from those {type(self).__name__} was fitted on "
+                f"({detail}); use votes.select_lfs(model.lf_names_) to align them."
+            )
+        return votes
+
+    def _check_fitted(self) -> None:
+        if not all(name in self.__dict__ for name in (*self._state, "lf_names_")):
+            raise NotFittedError(
+                f"This {type(self).__name__} is not fitted yet; call fit(votes) before using it."
+            )
+
+    def _check_balance(self, class_balance: Any) -> np.ndarray:
+        balance = np.asarray(class_balance, dtype=np.float64)
+        k = self.cardinality
+        if (
+            balance.shape != (k,)
+            or not np.all(np.isfinite(balance))
+            or (balance <= 0).any()
+            or not np.isclose(balance.sum(), 1.0)
+        ):
+            raise ParameterError(
+                f"The 'class_balance' parameter of {type(self).__name__}.fit must hold {k} "
+                f"positive probabilities summing to 1. Got {class_balance!r} instead."
+            )
+        return balance
+
+    # -- persistence ----------------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready description of the model: settings and learned state."""
+        self._check_fitted()
+        params = self.get_params()
+        if not (params.get("random_state") is None or isinstance(params["random_state"], int)):
+            params["random_state"] = None
+        return {
+            "format": MODEL_FORMAT,
+            "version": _MODEL_VERSION,
+            "model": type(self).__name__,
+            "params": params,
+            "lf_names": list(self.lf_names_),
+            "class_names": None if self.class_names_ is None else list(self.class_names_),
+            "state": {name: np.asarray(getattr(self, name)).tolist() for name in self._state},
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], *, source: str = "model") -> BaseLabelModel:
+        """Rebuild a model from :meth:`to_dict` output (any registered model class)."""
+        if not isinstance(data, dict) or data.get("format") != MODEL_FORMAT:
+            raise DataError(f"{source}: not a weaklabel model file (no '{MODEL_FORMAT}' header).")
+        if data.get("version", 0) > _MODEL_VERSION:
+            raise DataError(
+                f"{source}: written by a newer weaklabel (model format {data['version']}); upgrade."
+            )
+        by_class = {c.__name__: c for c in BaseLabelModel.registry.values()}
+        target = by_class.get(data.get("model", ""))
+        if target is None:
+            raise DataError(
+                f"{source}: unknown model type {data.get('model')!r}; known: {sorted(by_class)}."
+            )
+        if cls is not BaseLabelModel and not issubclass(target, cls):
+            raise DataError(
+                f"{source}: holds a {target.__name__}, not a {cls.__name__}; load it with "
+                f"{target.__name__}.load() or weaklabel.models.load_model()."
+            )
+        model = target(**data["params"])
+        for name in target._state:
+            setattr(model, name, np.asarray(data["state"][name], dtype=np.float64))
+        model.lf_names_ = tuple(data["lf_names"])
+        names = data.get("class_names")
+        model.class_names_ = None if names is None else tuple(names)
+        return model
+
+    def save(self, path: str | Path) -> None:
+        """Write the model to ``path`` as JSON (atomically)."""
+        text = json.dumps(self.to_dict(), indent=1)
+        with atomic_write(path) as handle:
+            handle.write(text + "\n")
+
+    @classmethod
+    def load(cls, path: str | Path) -> Any:
+        """Read a model written by :meth:`save`."""
+        path = Path(path)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise DataError(f"{path}: no such model file.") from None
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise DataError(f"{path}: not a weaklabel model file (invalid JSON: {exc}).") from exc
+        return cls.from_dict(data, source=str(path))
+
+
+def _default_names(names: tuple[str, ...]) -> bool:
+    return names == tuple(f"lf_{j}" for j in range(len(names)))
