@@ -35,8 +35,11 @@ EXPECTED = {
     weaklabel.models: [
         "TIE_POLICIES",
         "BaseLabelModel",
+        "DawidSkene",
         "LabelModel",
         "MajorityVote",
+        "MomentsModel",
+        "WeightedMajorityVote",
         "load_model",
         "model_class",
         "model_names",

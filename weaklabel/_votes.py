@@ -9,7 +9,7 @@ reads votes through its methods (:meth:`VoteMatrix.labels`, :meth:`VoteMatrix.on
 from __future__ import annotations
 
 import numbers
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Final
 
@@ -433,17 +433,33 @@ class VoteMatrix:
         """The rows selected by a slice, an integer array or a boolean mask, as a new VoteMatrix."""
         if isinstance(rows, numbers.Integral):
             rows = slice(int(rows), int(rows) + 1) if rows != -1 else slice(-1, None)
-        index = np.arange(self.n_rows)[rows]
+        if isinstance(rows, slice) and rows.step in (None, 1):
+            start, stop, _ = rows.indices(self.n_rows)
+            csr, ids = self._csr[start:stop], self._row_ids[start:stop]
+        else:
+            index = np.arange(self.n_rows)[rows]
+            csr, ids = self._csr[index], self._row_ids[index]
         out = type(self).__new__(type(self))
-        out._set(
-            self._csr[index],
-            self._cardinality,
-            self._lf_names,
-            self._class_names,
-            self._row_ids[index],
-            self._lf_failures,
-        )
+        out._set(csr, self._cardinality, self._lf_names, self._class_names, ids, self._lf_failures)
         return out
+
+    def chunks(self, size: int) -> Iterator[tuple[int, VoteMatrix]]:
+        """``(first row, VoteMatrix of the next size rows)`` pairs covering every row in order."""
+        for start in range(0, self.n_rows, size):
+            yield start, self[start : start + size]
+
+    def polarity(self) -> np.ndarray:
+        """``(n_lfs, cardinality)`` bool: which classes each LF voted for at least once."""
+        seen = np.zeros((self.n_lfs, self._cardinality), dtype=bool)
+        step = 1 << 24
+        data, indices = self._csr.data, self._csr.indices
+        for a in range(0, len(data), step):
+            seen[indices[a : a + step], data[a : a + step].astype(np.int64) - _SHIFT] = True
+        return seen
+
+    def max_label(self) -> int:
+        """The largest class index voted, or -1 when there is no vote."""
+        return int(self._csr.data.max()) - _SHIFT if self._csr.nnz else ABSTAIN
 
     def select_lfs(self, lfs: Iterable[str | int]) -> VoteMatrix:
         """The columns of the given LFs (names or positions), in the given order."""

@@ -18,15 +18,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from weaklabel.models._base import BaseLabelModel
+from weaklabel.models._dawid_skene import DawidSkene
 from weaklabel.models._label_model import LabelModel
-from weaklabel.models._majority import MajorityVote
+from weaklabel.models._majority import MajorityVote, WeightedMajorityVote
+from weaklabel.models._moments import MomentsModel
 from weaklabel.models._ties import TIE_POLICIES
 
 __all__ = [
     "TIE_POLICIES",
     "BaseLabelModel",
+    "DawidSkene",
     "LabelModel",
     "MajorityVote",
+    "MomentsModel",
+    "WeightedMajorityVote",
     "load_model",
     "model_class",
     "model_names",

@@ -87,7 +87,14 @@ class BaseLabelModel:
 
     # -- fit / predict --------------------------------------------------------------------------
 
-    def fit(self, votes: Any, *, gold: Any = None, class_balance: Any = None) -> Self:
+    def fit(
+        self,
+        votes: Any,
+        *,
+        gold: Any = None,
+        class_balance: Any = None,
+        dependencies: Any = None,
+    ) -> Self:
         """Learn from ``votes`` (a VoteMatrix, or a dense array with -1 for abstain).
 
         Parameters
@@ -97,6 +104,9 @@ class BaseLabelModel:
             Gold labels for some rows (-1 / None for unknown, or a row id -> label mapping).
         class_balance : array-like of float, optional
             Fix the class prior instead of estimating it.
+        dependencies : networkx.Graph, optional
+            Edges between the names of LFs that are correlated beyond what the class explains
+            (see :func:`weaklabel.models.learn_dependencies`); such LFs are not double-counted.
 
         Returns
         -------
@@ -108,7 +118,7 @@ class BaseLabelModel:
         balance = None if class_balance is None else self._check_balance(class_balance)
         for name in self._state:  # a failed re-fit must not leave a half-fitted model behind
             self.__dict__.pop(name, None)
-        self._fit(votes, gold_arr, balance)
+        self._fit(votes, gold_arr, balance, dependencies)
         self.lf_names_ = votes.lf_names
         self.class_names_ = votes.class_names
         return self
@@ -131,7 +141,13 @@ class BaseLabelModel:
             rng=check_random_state(self.random_state),
         )
 
-    def _fit(self, votes: VoteMatrix, gold: np.ndarray | None, balance: np.ndarray | None) -> None:
+    def _fit(
+        self,
+        votes: VoteMatrix,
+        gold: np.ndarray | None,
+        balance: np.ndarray | None,
+        dependencies: Any,
+    ) -> None:
         raise NotImplementedError
 
     def _proba(self, votes: VoteMatrix) -> np.ndarray:
@@ -143,8 +159,7 @@ class BaseLabelModel:
         if votes.n_rows <= _PREDICT_CHUNK:
             yield 0, votes
             return
-        for start in range(0, votes.n_rows, _PREDICT_CHUNK):
-            yield start, votes[start : start + _PREDICT_CHUNK]
+        yield from votes.chunks(_PREDICT_CHUNK)
 
     def _check_votes(self, votes: Any) -> VoteMatrix:
         k = self.cardinality
@@ -156,12 +171,11 @@ class BaseLabelModel:
                     f"{type(self).__name__} expects a VoteMatrix (from apply_lfs) or a dense array "
                     f"with -1 for abstain; got {type(votes).__name__}."
                 )
-        labels = votes.labels()
-        if labels.size and labels.max() >= k:
-            i = int(np.argmax(labels >= k))
-            lf = votes.lf_names[int(votes.lfs[i])]
+        if votes.max_label() >= k:
+            top = votes.max_label()
+            lf = votes.lf_names[int(np.argmax(votes.polarity()[:, top]))]
             raise DataError(
-                f"The votes hold class index {int(labels[i])} (from LF {lf!r}), but "
+                f"The votes hold class index {top} (from LF {lf!r}), but "
                 f"{type(self).__name__} has cardinality={k}, so classes run 0..{k - 1}. Create "
                 f"the model with cardinality={votes.cardinality} or more, or fix the LF."
             )
@@ -223,7 +237,7 @@ class BaseLabelModel:
             "params": params,
             "lf_names": list(self.lf_names_),
             "class_names": None if self.class_names_ is None else list(self.class_names_),
-            "state": {name: np.asarray(getattr(self, name)).tolist() for name in self._state},
+            "state": self._state_to_json(),
         }
 
     @classmethod
@@ -247,12 +261,23 @@ class BaseLabelModel:
                 f"{target.__name__}.load() or weaklabel.models.load_model()."
             )
         model = target(**data["params"])
-        for name in target._state:
-            setattr(model, name, np.asarray(data["state"][name], dtype=np.float64))
+        try:
+            model._state_from_json(data["state"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise DataError(f"{source}: the model's learned state is incomplete: {exc}") from exc
         model.lf_names_ = tuple(data["lf_names"])
         names = data.get("class_names")
         model.class_names_ = None if names is None else tuple(names)
         return model
+
+    def _state_to_json(self) -> dict[str, Any]:
+        """The learned state as JSON-ready values (arrays become nested lists)."""
+        return {name: np.asarray(getattr(self, name)).tolist() for name in self._state}
+
+    def _state_from_json(self, state: dict[str, Any]) -> None:
+        """Restore what :meth:`_state_to_json` wrote (float arrays by default)."""
+        for name in self._state:
+            setattr(self, name, np.asarray(state[name], dtype=np.float64))
 
     def save(self, path: str | Path) -> None:
         """Write the model to ``path`` as JSON (atomically)."""

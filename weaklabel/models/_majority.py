@@ -1,16 +1,19 @@
-"""Majority vote: each row's probabilities are the shares of the votes it received."""
+"""Majority vote, plain and weighted."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
+from scipy.special import softmax
 
 from weaklabel._gold import UNKNOWN
+from weaklabel._params import check_float
 from weaklabel._votes import VoteMatrix
+from weaklabel.exceptions import ParameterError
 from weaklabel.models._base import BaseLabelModel
 
-__all__ = ["MajorityVote"]
+__all__ = ["MajorityVote", "WeightedMajorityVote"]
 
 
 class MajorityVote(BaseLabelModel):
@@ -19,6 +22,8 @@ class MajorityVote(BaseLabelModel):
     ``predict_proba`` gives each class its share of the row's votes (a soft majority vote), so a
     2-2 split is ``[0.5, 0.5]``; ``predict`` takes the most voted class and breaks ties by
     ``tie_break``. A row with no vote gets ``class_balance_``.
+
+    LFs joined by ``fit(..., dependencies=G)`` share one vote between them.
 
     ``class_balance_`` is the given ``class_balance``, else the class frequencies of the gold
     labels when ``fit`` gets some, else the average vote shares over the rows that have votes;
@@ -48,29 +53,207 @@ class MajorityVote(BaseLabelModel):
 
     cli_name: ClassVar[str] = "majority-vote"
 
-    def _fit(self, votes: VoteMatrix, gold: np.ndarray | None, balance: np.ndarray | None) -> None:
-        k = self.cardinality
-        if balance is None:
-            known = gold[gold != UNKNOWN] if gold is not None else np.empty(0, dtype=np.int64)
-            if known.size:
-                counts = np.bincount(known, minlength=k).astype(np.float64)
-            else:
-                counts = self._shares(votes, covered_only=True).sum(axis=0)
-            balance = (counts + 1.0) / (counts.sum() + k)
-        self.class_balance_ = balance
+    _state: ClassVar[tuple[str, ...]] = ("class_balance_", "lf_weights_")
 
-    def _shares(self, votes: VoteMatrix, *, covered_only: bool = False) -> np.ndarray:
-        counts = np.zeros((votes.n_rows, self.cardinality))
-        observed = votes.class_counts()
-        counts[:, : observed.shape[1]] = observed[:, : self.cardinality]
+    def _fit(
+        self,
+        votes: VoteMatrix,
+        gold: np.ndarray | None,
+        balance: np.ndarray | None,
+        dependencies: Any = None,
+    ) -> None:
+        self.lf_weights_ = component_weights(votes, dependencies)
+        self.class_balance_ = balance if balance is not None else self._balance(votes, gold)
+
+    def _balance(self, votes: VoteMatrix, gold: np.ndarray | None) -> np.ndarray:
+        k = self.cardinality
+        known = gold[gold != UNKNOWN] if gold is not None else np.empty(0, dtype=np.int64)
+        if known.size:
+            counts = np.bincount(known, minlength=k).astype(np.float64)
+        else:
+            shares = self._scores(votes)
+            covered = votes.votes_per_row() > 0
+            counts = shares[covered].sum(axis=0)
+        return (counts + 1.0) / (counts.sum() + k)
+
+    def _scores(self, votes: VoteMatrix) -> np.ndarray:
+        """Weighted vote shares per row (rows without votes: zeros)."""
+        k = self.cardinality
+        labels = votes.labels()
+        keep = labels < k
+        flat = votes.rows()[keep] * k + labels[keep]
+        weights = self.lf_weights_[np.asarray(votes.lfs)[keep]]
+        counts = np.bincount(flat, weights=weights, minlength=votes.n_rows * k)
+        counts = counts.reshape(votes.n_rows, k).astype(np.float64)
         totals = counts.sum(axis=1, keepdims=True)
-        if covered_only:
-            covered = totals[:, 0] > 0
-            return counts[covered] / totals[covered]
         return np.divide(counts, totals, out=np.zeros_like(counts), where=totals > 0)
 
     def _proba(self, votes: VoteMatrix) -> np.ndarray:
-        shares = self._shares(votes)
-        empty = votes.votes_per_row() == 0
-        shares[empty] = self.class_balance_
+        shares = self._scores(votes)
+        shares[votes.votes_per_row() == 0] = self.class_balance_
         return shares
+
+
+class WeightedMajorityVote(BaseLabelModel):
+    """Weighted majority vote: each LF's vote counts by the log-odds of its accuracy.
+
+    A vote for class ``c`` by an LF of accuracy ``a`` adds ``log(a (k-1) / (1-a))`` to class ``c``
+    (the one-coin model: an LF is right with probability ``a`` and otherwise picks any other class);
+    ``predict_proba`` is the softmax of the summed weights plus the log class balance. Accuracies
+    come from, in order: the ``accuracies`` setting (a mapping of LF name to accuracy, or one value
+    per LF); the gold labels given to ``fit`` (each LF's accuracy on the gold rows where it voted);
+    else each LF's agreement with the majority vote of the *other* LFs on the rows where they vote
+    too. All are shrunk toward ``prior_accuracy`` by ``prior_strength`` pseudo-votes and kept in
+    ``[1/k + 0.01, 0.99]``, so no LF counts against the class it names. LFs joined by
+    ``fit(..., dependencies=G)`` share their weight.
+
+    Parameters
+    ----------
+    cardinality : int
+    accuracies : mapping or sequence of float, optional
+        Fixed LF accuracies.
+    prior_accuracy : float
+    prior_strength : float
+    tie_break, random_state
+        As for every model.
+
+    Attributes
+    ----------
+    class_balance_ : ndarray of shape (k,)
+    lf_accuracies_ : ndarray of shape (m,)
+    lf_weights_ : ndarray of shape (m,)
+        The log-odds weight of each LF's vote.
+
+    Examples
+    --------
+    >>> from weaklabel import VoteMatrix
+    >>> from weaklabel.models import WeightedMajorityVote
+    >>> votes = VoteMatrix.from_dense([[1, 0, 0], [1, 1, -1]], cardinality=2,
+    ...                               lf_names=["a", "b", "c"])
+    >>> wmv = WeightedMajorityVote(accuracies={"a": 0.95, "b": 0.6, "c": 0.6}).fit(votes)
+    >>> wmv.predict(votes).tolist()
+    [1, 1]
+    """
+
+    cli_name: ClassVar[str] = "weighted-majority-vote"
+    _state: ClassVar[tuple[str, ...]] = ("class_balance_", "lf_accuracies_", "lf_weights_")
+
+    def __init__(
+        self,
+        cardinality: int = 2,
+        *,
+        accuracies: Any = None,
+        prior_accuracy: float = 0.7,
+        prior_strength: float = 2.0,
+        tie_break: str = "prior",
+        random_state: int | None = None,
+    ) -> None:
+        super().__init__(cardinality, tie_break=tie_break, random_state=random_state)
+        self.accuracies = accuracies
+        self.prior_accuracy = prior_accuracy
+        self.prior_strength = prior_strength
+
+    def _check_params(self) -> None:
+        super()._check_params()
+        owner = type(self).__name__
+        check_float(
+            "prior_accuracy",
+            self.prior_accuracy,
+            owner=owner,
+            minimum=1 / self.cardinality,
+            maximum=1.0,
+        )
+        check_float("prior_strength", self.prior_strength, owner=owner, minimum=0.0)
+
+    def _fit(
+        self,
+        votes: VoteMatrix,
+        gold: np.ndarray | None,
+        balance: np.ndarray | None,
+        dependencies: Any = None,
+    ) -> None:
+        k = self.cardinality
+        accuracy = self._accuracies(votes, gold)
+        accuracy = np.clip(accuracy, 1.0 / k + 0.01, 0.99)
+        share = component_weights(votes, dependencies)
+        self.lf_accuracies_ = accuracy
+        self.lf_weights_ = share * np.log(accuracy * (k - 1) / (1 - accuracy))
+        if balance is None:
+            mv = MajorityVote(k).fit(votes, gold=None if gold is None else gold)
+            balance = mv.class_balance_
+        self.class_balance_ = balance
+
+    def _accuracies(self, votes: VoteMatrix, gold: np.ndarray | None) -> np.ndarray:
+        m, k = votes.n_lfs, self.cardinality
+        if self.accuracies is not None:
+            return _fixed_accuracies(self.accuracies, votes, type(self).__name__)
+        rows, lfs, labels = votes.rows(), np.asarray(votes.lfs, dtype=np.int64), votes.labels()
+        if gold is not None and (gold != UNKNOWN).any():
+            truth = gold[rows]
+            known = truth != UNKNOWN
+            hits = (labels == truth) & known
+            correct = np.bincount(lfs, weights=hits.astype(float), minlength=m)
+            total = np.bincount(lfs, weights=known.astype(float), minlength=m)
+        else:
+            counts = votes.class_counts()[:, :k].astype(np.float64)
+            others = counts[rows]
+            others[np.arange(len(rows)), np.minimum(labels, k - 1)] -= 1.0
+            n_other = others.sum(axis=1)
+            keep = n_other > 0
+            agree = others[np.arange(len(rows)), np.minimum(labels, k - 1)] / np.maximum(n_other, 1)
+            correct = np.bincount(lfs[keep], weights=agree[keep], minlength=m)
+            total = np.bincount(lfs[keep], minlength=m).astype(np.float64)
+        s, a0 = self.prior_strength, self.prior_accuracy
+        return (correct + s * a0) / (total + s)
+
+    def _proba(self, votes: VoteMatrix) -> np.ndarray:
+        k = self.cardinality
+        labels = votes.labels()
+        keep = labels < k
+        flat = votes.rows()[keep] * k + labels[keep]
+        w = self.lf_weights_[np.asarray(votes.lfs)[keep]]
+        logits = np.bincount(flat, weights=w, minlength=votes.n_rows * k).astype(np.float64)
+        logits = logits.reshape(votes.n_rows, k)
+        probs = softmax(logits + np.log(self.class_balance_), axis=1)
+        probs[votes.votes_per_row() == 0] = self.class_balance_
+        return probs
+
+
+def component_weights(votes: VoteMatrix, dependencies: Any) -> np.ndarray:
+    """1 / (size of each LF's connected component in the dependency graph); ones without one."""
+    weights = np.ones(votes.n_lfs)
+    if dependencies is None:
+        return weights
+    from weaklabel.models._units import make_units
+
+    units = make_units(votes, dependencies, cardinality=votes.cardinality, owner="the model")
+    for members in units.members:
+        weights[list(members)] = 1.0 / len(members)
+    return weights
+
+
+def _fixed_accuracies(accuracies: Any, votes: VoteMatrix, owner: str) -> np.ndarray:
+    from collections.abc import Mapping
+
+    if isinstance(accuracies, Mapping):
+        unknown = [name for name in accuracies if name not in votes.lf_names]
+        missing = [name for name in votes.lf_names if name not in accuracies]
+        if unknown or missing:
+            raise ParameterError(
+                f"The 'accuracies' parameter of {owner} must give one accuracy per LF. Unknown "
+                f"LFs: {unknown[:5]}; LFs without one: {missing[:5]}."
+            )
+        values = np.array([float(accuracies[name]) for name in votes.lf_names])
+    else:
+        values = np.asarray(accuracies, dtype=np.float64)
+        if values.shape != (votes.n_lfs,):
+            raise ParameterError(
+                f"The 'accuracies' parameter of {owner} must hold one value per LF "
+                f"({votes.n_lfs}). Got shape {values.shape} instead."
+            )
+    if not np.all((values > 0) & (values < 1)):
+        raise ParameterError(
+            f"The 'accuracies' parameter of {owner} must hold probabilities in (0, 1). Got "
+            f"{values.tolist()[:5]} instead."
+        )
+    return values

@@ -1,0 +1,42 @@
+"""What models with per-LF emission rates derive from them: propensity, confusion, accuracy."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+__all__ = ["EmissionsMixin"]
+
+_FLOOR = 1e-12
+
+
+class EmissionsMixin:
+    """For models whose learned state holds ``emissions_[j, y, c] = P(LF j votes c | y)``."""
+
+    emissions_: np.ndarray
+    class_balance_: np.ndarray
+
+    if TYPE_CHECKING:
+
+        def _check_fitted(self) -> None:  # provided by BaseLabelModel
+            ...
+
+    @property
+    def propensities_(self) -> np.ndarray:
+        """``(m, k)``: probability that LF ``j`` votes at all when the class is ``y``."""
+        self._check_fitted()
+        return self.emissions_.sum(axis=2)
+
+    @property
+    def confusions_(self) -> np.ndarray:
+        """``(m, k, k)``: probability of each vote given the class, on the rows the LF voted on."""
+        prop = self.propensities_
+        return self.emissions_ / np.maximum(prop, _FLOOR)[:, :, None]
+
+    @property
+    def lf_accuracies_(self) -> np.ndarray:
+        """``(m,)``: probability that LF ``j``'s vote is the true class, when it votes."""
+        prior = self.class_balance_[None, :]
+        correct = (np.diagonal(self.emissions_, axis1=1, axis2=2) * prior).sum(axis=1)
+        return correct / np.maximum((self.propensities_ * prior).sum(axis=1), _FLOOR)

@@ -1,0 +1,244 @@
+"""Units: the LFs a label model treats as one variable, and the vote patterns they produce.
+
+Without a dependency graph every LF is its own unit. LFs joined by the dependency graph form one
+unit (a connected component), whose joint vote pattern on a row is one categorical outcome, so
+correlated LFs are modelled jointly instead of being counted as independent evidence.
+
+A unit is *one-sided* when all its LFs vote for the same single class (its *pole*) — the usual
+keyword LF — and *general* otherwise (an LF or crowd worker that votes several classes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from weaklabel._votes import VoteMatrix
+from weaklabel.exceptions import DataError, ParameterError
+
+__all__ = ["Patterns", "Units", "distinct_rows", "lookup", "make_units"]
+
+#: Largest connected component of the dependency graph modelled jointly.
+MAX_UNIT_SIZE = 8
+
+
+@dataclass(frozen=True)
+class Units:
+    """How LFs group into units, and each unit's kind.
+
+    Attributes
+    ----------
+    members : tuple of tuple of int
+        LF positions of each unit, sorted.
+    pole : ndarray of int, shape (n_units,)
+        The class a one-sided unit votes for; -1 for a general unit.
+    cardinality : int
+    """
+
+    members: tuple[tuple[int, ...], ...]
+    pole: np.ndarray
+    cardinality: int
+
+    @property
+    def n_units(self) -> int:
+        return len(self.members)
+
+    @property
+    def singletons(self) -> bool:
+        return all(len(m) == 1 for m in self.members)
+
+    def unit_of_lf(self, n_lfs: int) -> tuple[np.ndarray, np.ndarray]:
+        """For each LF: its unit, and its position inside the unit."""
+        unit = np.empty(n_lfs, dtype=np.int64)
+        position = np.empty(n_lfs, dtype=np.int64)
+        for u, members in enumerate(self.members):
+            for t, j in enumerate(members):
+                unit[j], position[j] = u, t
+        return unit, position
+
+    def patterns(self, votes: VoteMatrix, *, vocabulary: np.ndarray | None = None) -> Patterns:
+        """Each row's pattern per fired unit, as a sparse rows x patterns indicator.
+
+        With ``vocabulary=None`` the vocabulary is the set of patterns observed in ``votes``;
+        otherwise patterns outside ``vocabulary`` are dropped (and counted in ``n_unseen``).
+        """
+        k = self.cardinality
+        base = np.int64(k + 1)
+        scale = base ** max(len(mm) for mm in self.members)
+        if self.singletons:
+            one_hot = votes.one_hot()
+            column_keys = np.arange(votes.n_lfs * k, dtype=np.int64)
+            column_keys = (column_keys // k) * scale + column_keys % k + 1
+            if vocabulary is None:
+                vocabulary = column_keys[np.unique(one_hot.indices)]
+            table = lookup(vocabulary, column_keys)
+            col = table[one_hot.indices]
+            indicator = _drop_unseen(one_hot.indptr, col, (votes.n_rows, len(vocabulary)))
+            n_unseen = int((col < 0).sum())
+            # which classes' one-sided LFs fired: one sparse product with a column -> pole map
+            pole_of_column = np.repeat(self.pole, k)
+            one = np.flatnonzero(pole_of_column >= 0)
+            to_pole = sp.csr_matrix(
+                (np.ones(len(one)), (one, pole_of_column[one])), shape=(votes.n_lfs * k, k)
+            )
+            group_fired = sp.csr_matrix(one_hot @ to_pole).toarray() > 0
+        else:
+            rows_of, unit_of, keys = self._joint_keys(votes, scale)
+            if vocabulary is None:
+                vocabulary = np.unique(keys)
+            col = lookup(vocabulary, keys)
+            known = col >= 0
+            indicator = sp.csr_matrix(
+                (np.ones(int(known.sum())), (rows_of[known], col[known])),
+                shape=(votes.n_rows, len(vocabulary)),
+            )
+            n_unseen = int((~known).sum())
+            poles = self.pole[unit_of]
+            one_sided = poles >= 0
+            group_fired = np.zeros((votes.n_rows, k), dtype=bool)
+            group_fired[rows_of[one_sided], poles[one_sided]] = True
+        return Patterns(
+            indicator=indicator,
+            vocabulary=vocabulary,
+            unit_of_pattern=(vocabulary // scale).astype(np.int64),
+            codes=(vocabulary % scale).astype(np.int64),
+            group_silent=~group_fired,
+            n_unseen=n_unseen,
+        )
+
+    def _joint_keys(
+        self, votes: VoteMatrix, scale: np.int64
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For every (row, fired unit): the row, the unit and the unit's joint pattern key."""
+        k = self.cardinality
+        unit, position = self.unit_of_lf(votes.n_lfs)
+        rows, lfs, labels = votes.rows(), np.asarray(votes.lfs, dtype=np.int64), votes.labels()
+        key = rows * self.n_units + unit[lfs]
+        uniq, inverse = np.unique(key, return_inverse=True)
+        contrib = (labels + 1) * np.int64(k + 1) ** position[lfs]
+        codes = np.bincount(inverse, weights=contrib.astype(np.float64)).astype(np.int64)
+        row_of, unit_of = np.divmod(uniq, self.n_units)
+        return row_of, unit_of, unit_of * scale + codes
+
+
+def lookup(vocabulary: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Position of each key in the sorted ``vocabulary``, or -1 when it is not there."""
+    if not len(vocabulary):
+        return np.full(len(keys), -1, dtype=np.int64)
+    position = np.searchsorted(vocabulary, keys)
+    clipped = np.minimum(position, len(vocabulary) - 1)
+    return np.where(vocabulary[clipped] == keys, clipped, -1).astype(np.int64)
+
+
+def _drop_unseen(indptr: np.ndarray, col: np.ndarray, shape: tuple[int, int]) -> sp.csr_matrix:
+    """A 0/1 CSR matrix with the given row pointer and columns, minus the entries with col -1."""
+    known = col >= 0
+    if known.all():
+        return sp.csr_matrix((np.ones(len(col)), col, np.asarray(indptr)), shape=shape)
+    per_row = np.add.reduceat(known.astype(np.int64), indptr[:-1]) if len(col) else known
+    per_row = np.where(np.diff(indptr) > 0, per_row, 0)
+    new_indptr = np.zeros(shape[0] + 1, dtype=np.int64)
+    np.cumsum(per_row, out=new_indptr[1:])
+    return sp.csr_matrix((np.ones(int(known.sum())), col[known], new_indptr), shape=shape)
+
+
+@dataclass(frozen=True)
+class Patterns:
+    """The pattern indicator of a set of rows (see :meth:`Units.patterns`)."""
+
+    indicator: sp.csr_matrix
+    vocabulary: np.ndarray
+    unit_of_pattern: np.ndarray
+    codes: np.ndarray
+    group_silent: np.ndarray
+    n_unseen: int
+
+    def vote_shares(self, units: Units) -> np.ndarray:
+        """``(n_patterns, k)``: share of each class among the votes of each pattern."""
+        k = units.cardinality
+        shares = np.zeros((len(self.codes), k))
+        codes = self.codes.copy()
+        while codes.any():
+            value = codes % (k + 1) - 1
+            voted = value >= 0
+            shares[np.flatnonzero(voted), value[voted]] += 1.0
+            codes //= k + 1
+        return shares / np.maximum(shares.sum(axis=1, keepdims=True), 1.0)
+
+
+def make_units(votes: VoteMatrix, dependencies: Any, *, cardinality: int, owner: str) -> Units:
+    """Units from a dependency graph over LF names (or None for independent LFs)."""
+    m = votes.n_lfs
+    if dependencies is None:
+        members: list[tuple[int, ...]] = [(j,) for j in range(m)]
+    else:
+        members = _components(votes, dependencies, owner)
+    polarity = np.zeros((m, cardinality), dtype=bool)
+    polarity[np.asarray(votes.lfs, dtype=np.int64), votes.labels()] = True
+    poles = np.full(len(members), -1, dtype=np.int64)
+    for u, group in enumerate(members):
+        voted = polarity[list(group)].any(axis=0)
+        if voted.sum() == 1:
+            poles[u] = int(np.argmax(voted))
+    return Units(tuple(members), poles, cardinality)
+
+
+def _components(votes: VoteMatrix, graph: Any, owner: str) -> list[tuple[int, ...]]:
+    import networkx as nx
+
+    if not isinstance(graph, nx.Graph):
+        raise ParameterError(
+            f"The 'dependencies' parameter of {owner}.fit must be a networkx.Graph over LF names "
+            f"(see weaklabel.models.learn_dependencies). Got {type(graph).__name__} instead."
+        )
+    index = {name: j for j, name in enumerate(votes.lf_names)}
+    unknown = [node for node in graph.nodes if node not in index]
+    if unknown:
+        raise DataError(
+            f"The dependency graph names LFs the votes do not have: {unknown[:5]}. Known: "
+            f"{', '.join(votes.lf_names[:10])}{' ...' if votes.n_lfs > 10 else ''}."
+        )
+    members: list[tuple[int, ...]] = []
+    seen: set[int] = set()
+    for component in nx.connected_components(graph):
+        group = tuple(sorted(index[name] for name in component))
+        if len(group) > MAX_UNIT_SIZE:
+            raise DataError(
+                f"{len(group)} LFs are connected in the dependency graph "
+                f"({', '.join(votes.lf_names[j] for j in group[:5])}, ...); at most "
+                f"{MAX_UNIT_SIZE} can be modelled jointly. Keep only the strongest dependencies."
+            )
+        members.append(group)
+        seen.update(group)
+    members.extend((j,) for j in range(votes.n_lfs) if j not in seen)
+    return sorted(members)
+
+
+def distinct_rows(votes: VoteMatrix, candidates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The candidate rows with distinct votes: (first row of each, how many candidates share it).
+
+    Rows are compared through a 64-bit hash of their votes, computed chunk by chunk, so the pass
+    needs no array larger than a chunk.
+    """
+    k = votes.cardinality
+    salt = (
+        np.random.default_rng(0)
+        .integers(1, np.iinfo(np.int64).max, size=votes.n_lfs * k, dtype=np.int64)
+        .view(np.uint64)
+    )
+    hashes = np.zeros(votes.n_rows, dtype=np.uint64)
+    for start, chunk in votes.chunks(1 << 18):
+        columns = np.asarray(chunk.lfs, dtype=np.int64) * k + chunk.labels()
+        if not len(columns):
+            continue
+        with np.errstate(over="ignore"):
+            mixed = salt[columns] * np.uint64(0x9E3779B97F4A7C15)
+        indptr = np.asarray(chunk.indptr)
+        nonempty = np.flatnonzero(np.diff(indptr) > 0)
+        with np.errstate(over="ignore"):
+            hashes[start + nonempty] = np.add.reduceat(mixed, indptr[nonempty])
+    _, first, counts = np.unique(hashes[candidates], return_index=True, return_counts=True)
+    return candidates[first].astype(np.int64), counts.astype(np.float64)
