@@ -18,8 +18,12 @@ CLASSES = ("ham", "spam")
 HAM, SPAM = range(len(CLASSES))
 
 _LINK = re.compile(r"https?://|www\.|\.com\b|\.net\b|\.ly\b|\.co\b|bit\.ly", re.IGNORECASE)
-_CHECK_OUT = re.compile(r"\bcheck\s*(it\s*)?out\b|\bcheck my\b|\bcheck (this|it)\b", re.IGNORECASE)
-_SUBSCRIBE = re.compile(r"\bsub(scribe|scribers?|bed)?\b|\bsub 4 sub\b|\bsub4sub\b", re.IGNORECASE)
+_CHECK_OUT = re.compile(
+    r"\bch[ae]ck(ing)?\s*(it|me|us|this)?\s*out\b|\bcheck my\b|\bcheck (this|it)\b", re.IGNORECASE
+)
+_SUBSCRIBE = re.compile(
+    r"\bsu[bs]?c?scri\w*|\bsub(s|bed)?\b|\bsub 4 sub\b|\bsub4sub\b", re.IGNORECASE
+)
 _OWN_CHANNEL = re.compile(
     r"\bmy (channel|chanel|videos?|page|music|songs?|covers?|vids?|band|youtube|blog|site)\b"
     r"|\bour (channel|videos?|page|music|band)\b",
@@ -46,7 +50,12 @@ _SONG_PRAISE = re.compile(
     re.IGNORECASE,
 )
 _VIEWS_TALK = re.compile(
-    r"\b(billion|million|views?|20\d\d|who('?s| is) (still )?(here|watching|listening))\b",
+    r"\b(billion|million|views?|viewed|viewers|20\d\d|years? (ago|later)|most (viewed|liked)"
+    r"|who('?s| is) (still )?(here|watching|listening)|still (watching|listening))\b",
+    re.IGNORECASE,
+)
+_THE_VIDEO = re.compile(
+    r"\b(psy|gangnam|katy|perry|roar|lmfao|party rock|shuffl\w*|eminem|rihanna|shakira|waka)\b",
     re.IGNORECASE,
 )
 _LAUGH = re.compile(r"\b(lol|lmao|haha+|hahah\w*|xd|omg|wtf)\b", re.IGNORECASE)
@@ -96,9 +105,10 @@ def please_action(x):
 
 @labeling_function()
 def short_comment(x):
-    """Very short comments without a link are reactions to the video: ham."""
+    """Very short comments that promote nothing are reactions to the video: ham."""
     text = x.text.strip()
-    return HAM if len(text.split()) <= 5 and not _LINK.search(text) else ABSTAIN
+    promotes = _LINK.search(text) or _SUBSCRIBE.search(text) or _CHECK_OUT.search(text)
+    return HAM if len(text.split()) <= 5 and not promotes else ABSTAIN
 
 
 @labeling_function()
@@ -111,6 +121,12 @@ def song_praise(x):
 def talks_about_views(x):
     """Talk of view counts and years ("who is still watching in 2015"): ham."""
     return HAM if _VIEWS_TALK.search(x.text) and not _LINK.search(x.text) else ABSTAIN
+
+
+@labeling_function()
+def about_the_video(x):
+    """Talk about the artist or the song by name, with no link: ham."""
+    return HAM if _THE_VIDEO.search(x.text) and not _LINK.search(x.text) else ABSTAIN
 
 
 @labeling_function()

@@ -40,11 +40,17 @@ EXPECTED = {
         "MajorityVote",
         "MomentsModel",
         "WeightedMajorityVote",
+        "learn_dependencies",
         "load_model",
         "model_class",
         "model_names",
     ],
-    weaklabel.datasets: ["YOUTUBE_SPAM_CLASSES", "load_youtube_spam", "make_votes"],
+    weaklabel.datasets: [
+        "YOUTUBE_SPAM_CLASSES",
+        "load_youtube_spam",
+        "make_dependent_votes",
+        "make_votes",
+    ],
 }
 
 
@@ -67,7 +73,7 @@ def test_every_exception_descends_from_the_root_and_a_builtin():
     classes = [
         obj
         for _, obj in inspect.getmembers(weaklabel.exceptions, inspect.isclass)
-        if issubclass(obj, Exception)
+        if issubclass(obj, Exception) and not issubclass(obj, Warning)
     ]
     assert len(classes) == 6
     for cls in classes:
@@ -75,6 +81,10 @@ def test_every_exception_descends_from_the_root_and_a_builtin():
         if cls is not weaklabel.WeaklabelError:
             builtins = [b for b in cls.__mro__ if b.__module__ == "builtins" and b is not object]
             assert any(b not in (Exception, BaseException) for b in builtins), cls
+
+
+def test_warnings_are_user_warnings():
+    assert issubclass(weaklabel.exceptions.ConvergenceWarning, UserWarning)
 
 
 def test_exception_tree_is_drawn_in_the_module_docstring():

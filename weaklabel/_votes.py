@@ -178,7 +178,8 @@ class VoteMatrix:
         cardinality = check_cardinality(cardinality)
         labels = np.asarray(labels)
         check_labels(labels, cardinality, where=lambda i: f"vote {i}")
-        data = (labels + _SHIFT).astype(_label_dtype(cardinality))
+        data = labels.astype(_label_dtype(cardinality))
+        data += _SHIFT
         csr = sp.csr_matrix(
             (data, np.asarray(lf_index, dtype=np.int32), np.asarray(indptr, dtype=np.int64)),
             shape=(len(indptr) - 1, len(names)),
@@ -450,12 +451,42 @@ class VoteMatrix:
 
     def polarity(self) -> np.ndarray:
         """``(n_lfs, cardinality)`` bool: which classes each LF voted for at least once."""
-        seen = np.zeros((self.n_lfs, self._cardinality), dtype=bool)
+        width = self._cardinality + _SHIFT
+        seen = np.zeros(self.n_lfs * width, dtype=bool)
         step = 1 << 24
         data, indices = self._csr.data, self._csr.indices
         for a in range(0, len(data), step):
-            seen[indices[a : a + step], data[a : a + step].astype(np.int64) - _SHIFT] = True
-        return seen
+            codes = indices[a : a + step] * np.int64(width) + data[a : a + step]
+            seen |= np.bincount(codes, minlength=len(seen)).astype(bool)
+        return seen.reshape(self.n_lfs, width)[:, _SHIFT:]
+
+    def row_hashes(self) -> np.ndarray:
+        """A 64-bit hash of each row's votes: rows with the same votes get the same hash.
+
+        Different rows collide with probability about ``n**2 / 2**64``; rows without votes hash
+        to 0.
+        """
+        width = self._cardinality + _SHIFT
+        salt = (
+            np.random.default_rng(0)
+            .integers(1, np.iinfo(np.int64).max, size=self.n_lfs * width, dtype=np.int64)
+            .view(np.uint64)
+        )
+        hashes = np.zeros(self.n_rows, dtype=np.uint64)
+        indptr, data, indices = self._csr.indptr, self._csr.data, self._csr.indices
+        rows_per_step = max(1, (1 << 22) // max(1, self.n_votes // max(self.n_rows, 1) + 1))
+        for start in range(0, self.n_rows, rows_per_step):
+            stop = min(start + rows_per_step, self.n_rows)
+            a, b = indptr[start], indptr[stop]
+            if a == b:
+                continue
+            codes = indices[a:b] * np.int64(width) + data[a:b]
+            local = indptr[start : stop + 1] - a
+            nonempty = np.flatnonzero(np.diff(local) > 0)
+            with np.errstate(over="ignore"):
+                mixed = salt[codes] * np.uint64(0x9E3779B97F4A7C15)
+                hashes[start + nonempty] = np.add.reduceat(mixed, local[nonempty])
+        return hashes
 
     def max_label(self) -> int:
         """The largest class index voted, or -1 when there is no vote."""

@@ -121,6 +121,8 @@ def check_range(name: str, values: np.ndarray, low: int, high: int, what: str) -
 
 
 def check_labels(labels: np.ndarray, cardinality: int, *, where: Any) -> None:
+    if not labels.size or (labels.min() >= 0 and labels.max() < cardinality):
+        return  # the common case, without a full-size temporary
     bad = (labels < 0) | (labels >= cardinality)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])

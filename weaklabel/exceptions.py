@@ -15,6 +15,9 @@ Every error is a :class:`WeaklabelError`; each kind also subclasses the builtin 
                                             an optional dependency is not installed; the message
                                             names the extra to install
 
+Warnings: :class:`ConvergenceWarning` (a ``UserWarning``) when a model's fit stopped before it
+converged.
+
 Messages name the culprit (parameter, labeling function, row, column, file and line) and say how
 to fix it.
 """
@@ -22,6 +25,7 @@ to fix it.
 from __future__ import annotations
 
 __all__ = [
+    "ConvergenceWarning",
     "DataError",
     "LabelingFunctionError",
     "MissingDependencyError",
@@ -66,3 +70,7 @@ class NotFittedError(WeaklabelError, ValueError, AttributeError):
 
 class MissingDependencyError(WeaklabelError, ImportError):
     """An optional dependency is missing; the message says which extra installs it."""
+
+
+class ConvergenceWarning(UserWarning):
+    """A model's fit stopped at its iteration limit before it converged."""

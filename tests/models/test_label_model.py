@@ -87,3 +87,31 @@ def test_predicts_in_chunks_like_at_once(monkeypatch):
     whole = model.predict_proba(votes)
     monkeypatch.setattr(base, "_PREDICT_CHUNK", 64)
     assert np.allclose(model.predict_proba(votes), whole)
+
+
+def test_warns_when_em_runs_out_of_steps():
+    from weaklabel.exceptions import ConvergenceWarning
+
+    votes, _ = make_votes(2000, [0.6, 0.55, 0.58], [0.5, 0.5, 0.5], random_state=3)
+    with pytest.warns(ConvergenceWarning, match="max_iter=2"):
+        model = LabelModel(max_iter=2, tol=1e-12, progress=False).fit(votes)
+    assert model.converged_ is False
+    assert LabelModel(progress=False).fit(votes).converged_ is True
+
+
+def test_weak_lfs_with_imbalanced_classes_reach_the_true_balance():
+    # 10 weak LFs voting either class, 85/15 classes: slow for plain EM, accelerated here.
+    rng = np.random.default_rng(0)
+    votes, truth = make_votes(
+        10_000,
+        rng.uniform(0.55, 0.75, 10),
+        rng.uniform(0.3, 0.9, 10),
+        class_balance=[0.85, 0.15],
+        random_state=1,
+    )
+    model = LabelModel(progress=False).fit(votes)
+    assert model.converged_
+    assert abs(model.class_balance_[0] - 0.85) < 0.04
+    assert (model.predict(votes) == truth).mean() > (
+        MajorityVote().fit(votes).predict(votes) == truth
+    ).mean() + 0.05

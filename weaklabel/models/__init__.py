@@ -19,6 +19,7 @@ from pathlib import Path
 
 from weaklabel.models._base import BaseLabelModel
 from weaklabel.models._dawid_skene import DawidSkene
+from weaklabel.models._dependencies import learn_dependencies
 from weaklabel.models._label_model import LabelModel
 from weaklabel.models._majority import MajorityVote, WeightedMajorityVote
 from weaklabel.models._moments import MomentsModel
@@ -32,6 +33,7 @@ __all__ = [
     "MajorityVote",
     "MomentsModel",
     "WeightedMajorityVote",
+    "learn_dependencies",
     "load_model",
     "model_class",
     "model_names",

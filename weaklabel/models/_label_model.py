@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, ClassVar
 
 import numpy as np
@@ -13,6 +14,7 @@ from weaklabel._gold import UNKNOWN
 from weaklabel._params import check_choice, check_float, check_int
 from weaklabel._random import check_random_state
 from weaklabel._votes import VoteMatrix
+from weaklabel.exceptions import ConvergenceWarning
 from weaklabel.models._base import BaseLabelModel
 from weaklabel.models._emissions import EmissionsMixin
 from weaklabel.models._units import Units, distinct_rows, lookup, make_units
@@ -55,7 +57,7 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
     cardinality : int
         Number of classes.
     max_iter : int
-        Most EM iterations.
+        Most EM steps (accelerated by SQUAREM); a ``ConvergenceWarning`` says when they ran out.
     tol : float
         Stop when no row's class probabilities change by more than ``tol``.
     prior_accuracy : float
@@ -90,7 +92,9 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
     units_ : list of list of int
         The LFs modelled jointly (singletons without dependencies).
     n_iter_ : int
-        EM iterations run.
+        EM steps run.
+    converged_ : bool
+        Whether EM converged within ``max_iter`` steps.
     n_fit_rows_ : int
         Distinct rows EM ran on.
 
@@ -122,7 +126,7 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
         self,
         cardinality: int = 2,
         *,
-        max_iter: int = 100,
+        max_iter: int = 1000,
         tol: float = 1e-5,
         prior_accuracy: float = 0.7,
         prior_strength: float = 1.0,
@@ -181,24 +185,27 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
         q[clamp[0]] = clamp[1]
         em = _EM(self, units, patterns.unit_of_pattern, shares, indicator, silent, weights)
         pi_strength = self.balance_prior * em.weak_weight / k
-        self.n_iter_ = 0
-        bar = tqdm(
-            range(self.max_iter), desc="Fitting LabelModel", disable=not self.progress, leave=False
-        )
-        for _ in bar:
-            wq = weights[:, None] * q
+
+        def em_step(current: np.ndarray) -> np.ndarray:
+            wq = weights[:, None] * current
             totals = wq.sum(axis=0)
             pi = balance if balance is not None else _normalise(totals + 1.0 + pi_strength)
             pattern_w, silence_w = em.m_step(wq, totals)
             logits = indicator @ pattern_w + silent @ silence_w + np.log(pi)
-            new = softmax(logits, axis=1)
-            new[clamp[0]] = clamp[1]
-            change = float(np.abs(new - q).max()) if len(q) else 0.0
-            q = new
-            self.n_iter_ += 1
-            if change < self.tol:
-                break
-        bar.close()
+            out = softmax(logits, axis=1)
+            out[clamp[0]] = clamp[1]
+            return out
+
+        q, self.n_iter_, self.converged_ = _accelerated_fixed_point(
+            em_step, q, max_iter=self.max_iter, tol=self.tol, progress=self.progress
+        )
+        if not self.converged_:
+            warnings.warn(
+                f"LabelModel did not converge in max_iter={self.max_iter} EM steps (tol="
+                f"{self.tol}); raise max_iter for a better fit.",
+                ConvergenceWarning,
+                stacklevel=3,
+            )
         wq = weights[:, None] * q
         totals = wq.sum(axis=0)
         self.class_balance_ = (
@@ -378,6 +385,44 @@ class _EM:
         rate = (silent_counts + s * self.silence_prior[:, None]) / (totals[None, :] + s)
         silence = np.where(self.has_group[:, None], np.log(np.maximum(rate, _FLOOR)), 0.0)
         return weights, silence
+
+
+def _accelerated_fixed_point(
+    step: Any, q: np.ndarray, *, max_iter: int, tol: float, progress: bool
+) -> tuple[np.ndarray, int, bool]:
+    """Iterate the EM map ``q -> step(q)`` to a fixed point, accelerated by SQUAREM.
+
+    Each cycle takes two EM steps, extrapolates along them (Varadhan & Roland 2008, scheme S3),
+    projects back onto the simplex and takes one more EM step from there. Returns the posteriors,
+    the number of EM steps taken and whether the largest change fell below ``tol``.
+    """
+    n_steps = 0
+    with tqdm(total=max_iter, desc="Fitting LabelModel", disable=not progress, leave=False) as bar:
+        while n_steps < max_iter:
+            q1 = step(q)
+            n_steps += 1
+            bar.update(1)
+            if float(np.abs(q1 - q).max(initial=0.0)) < tol:
+                return q1, n_steps, True
+            if n_steps + 2 > max_iter:
+                q = q1
+                continue
+            q2 = step(q1)
+            r, v = q1 - q, q2 - 2 * q1 + q
+            norm_v = float(np.sqrt((v * v).sum()))
+            alpha = -float(np.sqrt((r * r).sum())) / norm_v if norm_v > 0 else -1.0
+            alpha = min(alpha, -1.0)
+            jump = np.clip(q - 2 * alpha * r + alpha * alpha * v, 0.0, None)
+            total = jump.sum(axis=1, keepdims=True)
+            jump = np.where(total > 0, jump / np.maximum(total, _FLOOR), q2)
+            new = step(jump)
+            n_steps += 2
+            bar.update(2)
+            change = float(np.abs(new - q).max(initial=0.0))
+            q = new
+            if change < tol:
+                return q, n_steps, True
+    return q, n_steps, False
 
 
 def _marginal_emissions(

@@ -71,9 +71,9 @@ class MajorityVote(BaseLabelModel):
         if known.size:
             counts = np.bincount(known, minlength=k).astype(np.float64)
         else:
-            shares = self._scores(votes)
-            covered = votes.votes_per_row() > 0
-            counts = shares[covered].sum(axis=0)
+            counts = np.zeros(k)
+            for _, chunk in votes.chunks(1 << 16):
+                counts += self._scores(chunk).sum(axis=0)  # rows without votes add zeros
         return (counts + 1.0) / (counts.sum() + k)
 
     def _scores(self, votes: VoteMatrix) -> np.ndarray:

@@ -73,7 +73,7 @@ class MomentsModel(EmissionsMixin, BaseLabelModel):
         *,
         prior_accuracy: float = 0.7,
         l2: float = 0.0,
-        max_iter: int = 500,
+        max_iter: int = 100,
         tie_break: str = "prior",
         random_state: int | None = None,
     ) -> None:
@@ -169,8 +169,6 @@ class _Objective:
     ) -> None:
         self.o_off, self.marginal, self.pi, self.m, self.k = o_off, marginal, pi, m, k
         self.o_norm = float(o_off.multiply(o_off).sum())
-        coo = o_off.tocoo()
-        self.rows, self.cols, self.values = coo.row, coo.col, coo.data
         self.centre, self.l2 = centre, l2
         self.marginal_weight = float(m)
 
@@ -178,9 +176,8 @@ class _Objective:
         m, k, pi = self.m, self.k, self.pi
         mu = x.reshape(m * k, k)
         mp = mu * pi[None, :]  # mu P
-        # <O_off, mu P mu^T> over O's non-zeros
-        fitted = np.einsum("ij,ij->i", mp[self.rows], mu[self.cols])
-        cross = float(self.values @ fitted)
+        o_mp = self.o_off @ mp  # O_off is symmetric, so <O_off, mu P mu^T> = <O_off mu P, mu>
+        cross = float(np.sum(o_mp * mu))
         gram = mu.T @ mp  # (mu^T mu) P, k x k
         total_sq = float(np.sum((mp.T @ mp) * (mu.T @ mu)))  # ||mu P mu^T||^2
         blocks = mu.reshape(m, k, k)  # [j, c, y]
@@ -190,7 +187,7 @@ class _Objective:
         marg = mu @ pi - self.marginal
         loss = residual_sq + self.marginal_weight * float(marg @ marg)
         # gradient
-        grad = -4.0 * (self.o_off @ mp)
+        grad = -4.0 * o_mp
         grad += 4.0 * mp @ gram  # d||mu P mu^T||^2 = 4 mu P (mu^T mu) P
         block_term = np.einsum("jcy,jyz,z->jcz", blocks * pi[None, None, :], block_gram, pi)
         grad -= 4.0 * block_term.reshape(m * k, k)

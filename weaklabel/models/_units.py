@@ -177,7 +177,8 @@ def make_units(votes: VoteMatrix, dependencies: Any, *, cardinality: int, owner:
     else:
         members = _components(votes, dependencies, owner)
     polarity = np.zeros((m, cardinality), dtype=bool)
-    polarity[np.asarray(votes.lfs, dtype=np.int64), votes.labels()] = True
+    seen = votes.polarity()
+    polarity[:, : min(cardinality, seen.shape[1])] = seen[:, :cardinality]
     poles = np.full(len(members), -1, dtype=np.int64)
     for u, group in enumerate(members):
         voted = polarity[list(group)].any(axis=0)
@@ -218,27 +219,7 @@ def _components(votes: VoteMatrix, graph: Any, owner: str) -> list[tuple[int, ..
 
 
 def distinct_rows(votes: VoteMatrix, candidates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The candidate rows with distinct votes: (first row of each, how many candidates share it).
-
-    Rows are compared through a 64-bit hash of their votes, computed chunk by chunk, so the pass
-    needs no array larger than a chunk.
-    """
-    k = votes.cardinality
-    salt = (
-        np.random.default_rng(0)
-        .integers(1, np.iinfo(np.int64).max, size=votes.n_lfs * k, dtype=np.int64)
-        .view(np.uint64)
-    )
-    hashes = np.zeros(votes.n_rows, dtype=np.uint64)
-    for start, chunk in votes.chunks(1 << 18):
-        columns = np.asarray(chunk.lfs, dtype=np.int64) * k + chunk.labels()
-        if not len(columns):
-            continue
-        with np.errstate(over="ignore"):
-            mixed = salt[columns] * np.uint64(0x9E3779B97F4A7C15)
-        indptr = np.asarray(chunk.indptr)
-        nonempty = np.flatnonzero(np.diff(indptr) > 0)
-        with np.errstate(over="ignore"):
-            hashes[start + nonempty] = np.add.reduceat(mixed, indptr[nonempty])
-    _, first, counts = np.unique(hashes[candidates], return_index=True, return_counts=True)
+    """The candidate rows with distinct votes: (first row of each, how many candidates share it)."""
+    hashes = votes.row_hashes()[candidates]
+    _, first, counts = np.unique(hashes, return_index=True, return_counts=True)
     return candidates[first].astype(np.int64), counts.astype(np.float64)
