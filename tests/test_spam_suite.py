@@ -17,8 +17,10 @@ CASES = [
     ("social_promotion", "follow me on instagram", spam.SPAM),
     ("please_action", "please like and share", spam.SPAM),
     ("short_comment", "so good", spam.HAM),
+    ("check_out", "Check me out!", spam.SPAM),
     ("song_praise", "I love this song so much, it reminds me of my youth", spam.HAM),
     ("talks_about_views", "who is still watching in 2015?", spam.HAM),
+    ("about_the_video", "Psy dancing like a horse never gets old", spam.HAM),
     ("laughter", "hahaha the horse dance at the end", spam.HAM),
 ]
 
@@ -46,3 +48,8 @@ def test_suite_is_better_than_chance_on_the_demo_data():
     summary = lf_summary(votes, gold=data["label"])
     assert (summary["empirical_accuracy"] > 0.6).all()
     assert (votes.votes_per_row() > 0).mean() > 0.7
+
+
+def test_short_comment_ignores_short_promotion():
+    assert spam.short_comment({"text": "please subscribe!"}) == ABSTAIN
+    assert spam.short_comment({"text": "check it out"}) == ABSTAIN

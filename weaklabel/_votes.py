@@ -453,11 +453,12 @@ class VoteMatrix:
         """``(n_lfs, cardinality)`` bool: which classes each LF voted for at least once."""
         width = self._cardinality + _SHIFT
         seen = np.zeros(self.n_lfs * width, dtype=bool)
-        step = 1 << 24
+        step = 1 << 22
         data, indices = self._csr.data, self._csr.indices
+        wide = self.n_lfs * width >= np.iinfo(np.int32).max
         for a in range(0, len(data), step):
-            codes = indices[a : a + step] * np.int64(width) + data[a : a + step]
-            seen |= np.bincount(codes, minlength=len(seen)).astype(bool)
+            lfs = indices[a : a + step]
+            seen[(lfs.astype(np.int64) if wide else lfs) * width + data[a : a + step]] = True
         return seen.reshape(self.n_lfs, width)[:, _SHIFT:]
 
     def row_hashes(self) -> np.ndarray:

@@ -133,7 +133,7 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
         balance_prior: float = 1.0,
         gold_weight: float = 0.3,
         init: str = "majority",
-        max_fit_rows: int | None = 200_000,
+        max_fit_rows: int | None = 100_000,
         tie_break: str = "prior",
         random_state: int | None = None,
         progress: bool = True,
