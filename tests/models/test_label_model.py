@@ -115,3 +115,15 @@ def test_weak_lfs_with_imbalanced_classes_reach_the_true_balance():
     assert (model.predict(votes) == truth).mean() > (
         MajorityVote().fit(votes).predict(votes) == truth
     ).mean() + 0.05
+
+
+@pytest.mark.parametrize(("m", "k"), [(2000, 2), (400, 20)])
+def test_many_lfs_and_many_classes(m, k):
+    rng = np.random.default_rng(0)
+    votes, truth = make_votes(
+        4000, rng.uniform(0.5, 0.9, m), np.full(m, 8 / m), cardinality=k, random_state=0
+    )
+    model = LabelModel(cardinality=k, progress=False).fit(votes)
+    assert model.emissions_.shape == (m, k, k)
+    majority = MajorityVote(cardinality=k).fit(votes).predict(votes)
+    assert (model.predict(votes) == truth).mean() >= (majority == truth).mean()

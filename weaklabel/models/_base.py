@@ -19,7 +19,7 @@ import numpy as np
 
 from weaklabel._atomic import atomic_write
 from weaklabel._gold import as_gold
-from weaklabel._params import check_choice, check_int
+from weaklabel._params import check_choice, check_float, check_int
 from weaklabel._random import check_random_state
 from weaklabel._votes import VoteMatrix
 from weaklabel.exceptions import DataError, NotFittedError, ParameterError
@@ -75,6 +75,15 @@ class BaseLabelModel:
         check_int("cardinality", self.cardinality, owner=owner, minimum=2)
         check_choice("tie_break", self.tie_break, TIE_POLICIES, owner=owner)
         check_random_state(self.random_state, owner=owner)
+        if "prior_accuracy" in self._param_names():
+            # an LF better than chance: above 1/k, at most 1
+            check_float(
+                "prior_accuracy",
+                getattr(self, "prior_accuracy"),  # noqa: B009 (not every model has it)
+                owner=owner,
+                minimum=1.0 / self.cardinality,
+                maximum=1.0,
+            )
 
     def __repr__(self) -> str:
         signature = inspect.signature(type(self).__init__)

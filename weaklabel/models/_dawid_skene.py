@@ -115,13 +115,6 @@ class DawidSkene(EmissionsMixin, BaseLabelModel):
         check_int("max_iter", self.max_iter, owner=owner, minimum=1)
         check_float("tol", self.tol, owner=owner, minimum=0.0, exclusive_minimum=True)
         check_float("prior_strength", self.prior_strength, owner=owner, minimum=0.0)
-        check_float(
-            "prior_accuracy",
-            self.prior_accuracy,
-            owner=owner,
-            minimum=1.0 / self.cardinality,
-            maximum=1.0,
-        )
 
     # -- EM ---------------------------------------------------------------------------------------
 

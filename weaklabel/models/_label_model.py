@@ -152,12 +152,8 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
     def _check_params(self) -> None:
         super()._check_params()
         owner = type(self).__name__
-        k = self.cardinality
         check_int("max_iter", self.max_iter, owner=owner, minimum=1)
         check_float("tol", self.tol, owner=owner, minimum=0.0, exclusive_minimum=True)
-        check_float(
-            "prior_accuracy", self.prior_accuracy, owner=owner, minimum=1.0 / k, maximum=1.0
-        )
         check_float("prior_strength", self.prior_strength, owner=owner, minimum=0.0)
         check_float("balance_prior", self.balance_prior, owner=owner, minimum=0.0)
         check_float("gold_weight", self.gold_weight, owner=owner, minimum=0.0)

@@ -156,13 +156,6 @@ class WeightedMajorityVote(BaseLabelModel):
     def _check_params(self) -> None:
         super()._check_params()
         owner = type(self).__name__
-        check_float(
-            "prior_accuracy",
-            self.prior_accuracy,
-            owner=owner,
-            minimum=1 / self.cardinality,
-            maximum=1.0,
-        )
         check_float("prior_strength", self.prior_strength, owner=owner, minimum=0.0)
 
     def _fit(

@@ -9,7 +9,6 @@ import scipy.sparse as sp
 from scipy.optimize import minimize
 from scipy.special import softmax
 
-from weaklabel._gold import UNKNOWN
 from weaklabel._params import check_float, check_int
 from weaklabel._votes import VoteMatrix
 from weaklabel.models._base import BaseLabelModel
@@ -85,13 +84,6 @@ class MomentsModel(EmissionsMixin, BaseLabelModel):
     def _check_params(self) -> None:
         super()._check_params()
         owner = type(self).__name__
-        check_float(
-            "prior_accuracy",
-            self.prior_accuracy,
-            owner=owner,
-            minimum=1.0 / self.cardinality,
-            maximum=1.0,
-        )
         check_float("l2", self.l2, owner=owner, minimum=0.0)
         check_int("max_iter", self.max_iter, owner=owner, minimum=1)
 
@@ -129,17 +121,11 @@ class MomentsModel(EmissionsMixin, BaseLabelModel):
     def _balance(
         self, votes: VoteMatrix, gold: np.ndarray | None, balance: np.ndarray | None
     ) -> np.ndarray:
-        k = self.cardinality
         if balance is not None:
             return balance
-        if gold is not None and (gold != UNKNOWN).any():
-            counts = np.bincount(gold[gold != UNKNOWN], minlength=k).astype(np.float64)
-        else:
-            observed = votes.class_counts()[:, :k].astype(np.float64)
-            totals = observed.sum(axis=1, keepdims=True)
-            covered = totals[:, 0] > 0
-            counts = (observed[covered] / totals[covered]).sum(axis=0)
-        return (counts + 1.0) / (counts.sum() + k)
+        from weaklabel.models._majority import MajorityVote
+
+        return MajorityVote(self.cardinality).fit(votes, gold=gold).class_balance_
 
     def _proba(self, votes: VoteMatrix) -> np.ndarray:
         k, m = self.cardinality, len(self.lf_names_)
