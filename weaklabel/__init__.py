@@ -8,6 +8,7 @@ let a label model (:mod:`weaklabel.models`) turn the votes into class probabilit
 """
 
 from weaklabel._apply import apply_lfs
+from weaklabel._builders import keyword_lf, length_lf, regex_lf, threshold_lf
 from weaklabel._lf import LabelingFunction, Preprocessor, labeling_function, preprocessor
 from weaklabel._readers import read_data
 from weaklabel._suite import LFSuite, load_lfs
@@ -37,9 +38,13 @@ __all__ = [
     "WeaklabelError",
     "__version__",
     "apply_lfs",
+    "keyword_lf",
     "labeling_function",
+    "length_lf",
     "lf_summary",
     "load_lfs",
     "preprocessor",
     "read_data",
+    "regex_lf",
+    "threshold_lf",
 ]

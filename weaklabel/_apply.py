@@ -1,20 +1,28 @@
-"""Applying labeling functions to a dataset, chunk by chunk, into a sparse :class:`VoteMatrix`."""
+"""Applying labeling functions to a dataset, chunk by chunk, into a sparse :class:`VoteMatrix`.
+
+Chunks run in this process or in ``n_jobs`` worker processes (forked, so LFs defined anywhere work
+and nothing is pickled but the votes); with ``checkpoint_dir`` every finished chunk is stored, so a
+killed run started again resumes where it stopped.
+"""
 
 from __future__ import annotations
 
-import numbers
+import multiprocessing
+import os
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from weaklabel._example import Example, iter_examples
-from weaklabel._lf import LabelingFunction, Preprocessor
+from weaklabel._chunks import ChunkApplier, ChunkVotes, check_columns
+from weaklabel._lf import LabelingFunction
 from weaklabel._params import check_choice, check_int
-from weaklabel._votes import ABSTAIN, VoteMatrix
-from weaklabel.exceptions import DataError, LabelingFunctionError, ParameterError
+from weaklabel._votes import VoteMatrix
+from weaklabel.exceptions import DataError, ParameterError
 
 __all__ = ["apply_lfs", "check_lfs", "resolve_classes"]
 
@@ -23,23 +31,27 @@ _ON_ERROR = ("raise", "abstain")
 
 def apply_lfs(
     lfs: Sequence[LabelingFunction],
-    data: pd.DataFrame | Sequence[Mapping[str, Any]],
+    data: Any,
     *,
     cardinality: int | None = None,
     classes: Sequence[str] | None = None,
     id_column: str | None = None,
     on_error: str = "raise",
+    n_jobs: int = 1,
+    checkpoint_dir: str | Path | None = None,
     progress: bool = True,
-    chunk_size: int = 4096,
+    chunk_size: int = 16384,
 ) -> VoteMatrix:
     """Run every labeling function on every row and collect the votes.
 
     Parameters
     ----------
     lfs : sequence of LabelingFunction
-        The LFs, with unique names; they become the columns of the vote matrix, in order.
+        The LFs, with unique names; they become the columns of the vote matrix, in order. Row LFs
+        and vectorized LFs (``@labeling_function(vectorized=True)``, :func:`keyword_lf`, ...) mix
+        freely.
     data : pandas.DataFrame or sequence of mappings
-        One example per row; LFs read its columns as attributes (``x.text``).
+        One example per row; row LFs read its columns as attributes (``x.text``).
     cardinality : int, optional
         Number of classes. When neither ``cardinality`` nor ``classes`` is given it is inferred as
         the largest vote + 1 (at least 2); give it so that out-of-range votes are caught.
@@ -50,9 +62,15 @@ def apply_lfs(
         sequence of mappings).
     on_error : {"raise", "abstain"}
         What to do when an LF raises: stop with a :class:`LabelingFunctionError` naming the LF and
-        the row, or count the failure (``VoteMatrix.lf_failures``) and treat it as an abstain.
+        the row, or count the failure (``VoteMatrix.lf_failures``) and treat it as an abstain. A
+        vectorized LF that raises fails for its whole chunk.
+    n_jobs : int
+        Worker processes (-1: one per CPU). Results are identical to ``n_jobs=1``, rows in order.
+    checkpoint_dir : str or Path, optional
+        Store every finished chunk here; a run started again with the same LFs and data resumes
+        from the stored chunks. A checkpoint made with other LFs or other data is refused.
     progress : bool
-        Show a progress bar.
+        Show a progress bar (rows/s).
     chunk_size : int
         Rows per chunk.
 
@@ -62,13 +80,11 @@ def apply_lfs(
 
     Examples
     --------
-    >>> from weaklabel import ABSTAIN, apply_lfs, labeling_function
+    >>> from weaklabel import ABSTAIN, apply_lfs, keyword_lf, labeling_function
     >>> @labeling_function
     ... def short(x):
     ...     return 0 if len(x.text) < 10 else ABSTAIN
-    >>> @labeling_function
-    ... def link(x):
-    ...     return 1 if "http" in x.text else ABSTAIN
+    >>> link = keyword_lf("link", ["http"], 1, whole_words=False)
     >>> votes = apply_lfs([short, link], [{"text": "ok"}, {"text": "http://spam.example"}],
     ...                   classes=["ham", "spam"], progress=False)
     >>> votes.to_dense().tolist()
@@ -77,187 +93,139 @@ def apply_lfs(
     lfs = check_lfs(lfs, owner="apply_lfs")
     on_error = check_choice("on_error", on_error, _ON_ERROR, owner="apply_lfs")
     chunk_size = check_int("chunk_size", chunk_size, owner="apply_lfs", minimum=1)
+    n_jobs = _check_jobs(n_jobs)
     k, class_names = resolve_classes(cardinality, classes, owner="apply_lfs")
     frame = _as_frame(data)
     row_ids = _row_ids(frame, id_column)
-    names = _field_names(frame)
-    applier = _ChunkApplier(lfs, k, class_names, on_error)
-    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    check_columns(frame)
+    applier = ChunkApplier(lfs, k, class_names, on_error)
+    bounds = [(a, min(a + chunk_size, len(frame))) for a in range(0, len(frame), chunk_size)]
+    store = None
+    if checkpoint_dir is not None:
+        from weaklabel._checkpoint import Checkpoint, lf_fingerprint
+
+        manifest = {
+            "lfs": [lf_fingerprint(lf) for lf in lfs],
+            "n_rows": len(frame),
+            "columns": [str(c) for c in frame.columns],
+            "chunk_size": chunk_size,
+            "cardinality": k,
+            "classes": None if class_names is None else list(class_names),
+            "id_column": id_column,
+            "on_error": on_error,
+        }
+        store = Checkpoint(checkpoint_dir, manifest)
+    results = _run(applier, frame, row_ids, bounds, n_jobs, store, progress)
+    return _assemble(results, lfs, k, class_names, row_ids, len(frame))
+
+
+def _run(
+    applier: ChunkApplier,
+    frame: pd.DataFrame,
+    row_ids: np.ndarray,
+    bounds: list[tuple[int, int]],
+    n_jobs: int,
+    store: Any,
+    progress: bool,
+) -> list[ChunkVotes]:
+    results: list[ChunkVotes | None] = [None] * len(bounds)
     with tqdm(
         total=len(frame), desc="Applying LFs", unit="rows", disable=not progress, leave=False
     ) as bar:
-        for start in range(0, len(frame), chunk_size):
-            chunk = frame.iloc[start : start + chunk_size]
-            columns = [chunk.iloc[:, c].tolist() for c in range(chunk.shape[1])]
-            examples = list(iter_examples(names, columns))
-            parts.append(applier.apply(examples, row_ids[start : start + len(chunk)].tolist()))
-            bar.update(len(chunk))
-    counts = np.concatenate([p[0] for p in parts])
-    indptr = np.zeros(len(frame) + 1, dtype=np.int64)
+        todo = []
+        for i, (a, b) in enumerate(bounds):
+            stored = store.load(i, frame.iloc[a:b]) if store is not None else None
+            if stored is None:
+                todo.append(i)
+            else:
+                results[i] = stored
+                bar.update(b - a)
+
+        def finished(i: int, votes: ChunkVotes) -> None:
+            a, b = bounds[i]
+            if store is not None:
+                store.save(i, frame.iloc[a:b], votes)
+            results[i] = votes
+            bar.update(b - a)
+
+        if n_jobs == 1 or len(todo) <= 1:
+            for i in todo:
+                a, b = bounds[i]
+                finished(i, applier.apply(frame.iloc[a:b], row_ids[a:b].tolist()))
+        else:
+            _run_parallel(applier, frame, row_ids, bounds, todo, n_jobs, finished)
+    return [r for r in results if r is not None]
+
+
+# The job the worker processes run: set in the parent just before they fork.
+_JOB: tuple[ChunkApplier, pd.DataFrame, np.ndarray, list[tuple[int, int]]] | None = None
+
+
+def _work(i: int) -> tuple[int, ChunkVotes]:
+    assert _JOB is not None
+    applier, frame, row_ids, bounds = _JOB
+    a, b = bounds[i]
+    return i, applier.apply(frame.iloc[a:b], row_ids[a:b].tolist())
+
+
+def _run_parallel(
+    applier: ChunkApplier,
+    frame: pd.DataFrame,
+    row_ids: np.ndarray,
+    bounds: list[tuple[int, int]],
+    todo: list[int],
+    n_jobs: int,
+    finished: Any,
+) -> None:
+    global _JOB
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" not in methods:  # pragma: no cover - Windows / macOS without fork
+        raise ParameterError(
+            "The 'n_jobs' parameter of apply_lfs needs the 'fork' start method, which this "
+            f"platform lacks (it has {methods}). Use n_jobs=1."
+        )
+    _JOB = (applier, frame, row_ids, bounds)
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=n_jobs, mp_context=context) as pool:
+            futures = [pool.submit(_work, i) for i in todo]
+            for future in as_completed(futures):
+                i, votes = future.result()
+                finished(i, votes)
+    finally:
+        _JOB = None
+
+
+def _assemble(
+    results: list[ChunkVotes],
+    lfs: list[LabelingFunction],
+    k: int | None,
+    class_names: tuple[str, ...] | None,
+    row_ids: np.ndarray,
+    n_rows: int,
+) -> VoteMatrix:
+    counts = np.concatenate([r.counts for r in results]) if results else np.zeros(0, np.int64)
+    indptr = np.zeros(n_rows + 1, dtype=np.int64)
     np.cumsum(counts, out=indptr[1:])
-    labels = np.concatenate([p[2] for p in parts])
+    labels = np.concatenate([r.labels for r in results]).astype(np.int64)
     if k is None:
         k = max(2, int(labels.max()) + 1 if labels.size else 2)
     return VoteMatrix._from_csr_parts(
         indptr,
-        np.concatenate([p[1] for p in parts]),
+        np.concatenate([r.lfs for r in results]),
         labels,
         cardinality=k,
         lf_names=[lf.name for lf in lfs],
         class_names=class_names,
         row_ids=row_ids,
-        lf_failures=applier.failures,
+        lf_failures=np.sum([r.failures for r in results], axis=0),
     )
 
 
-class _ChunkApplier:
-    """Runs the LFs over one chunk of examples and returns its CSR parts."""
-
-    def __init__(
-        self,
-        lfs: list[LabelingFunction],
-        cardinality: int | None,
-        class_names: tuple[str, ...] | None,
-        on_error: str,
-    ) -> None:
-        self.lfs = lfs
-        self.cardinality = cardinality
-        self.class_names = class_names
-        self.on_error = on_error
-        self.failures = np.zeros(len(lfs), dtype=np.int64)
-
-    def apply(
-        self, examples: list[Example], row_ids: list[Any]
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        block = np.full((len(examples), len(self.lfs)), ABSTAIN, dtype=np.int64)
-        prepared: dict[tuple[Preprocessor, ...], list[Example | None]] = {}
-        for j, lf in enumerate(self.lfs):
-            if lf.pre and lf.pre not in prepared:
-                prepared[lf.pre] = self._preprocess(lf, examples, row_ids)
-            rows = prepared[lf.pre] if lf.pre else examples
-            block[:, j] = self._votes(j, lf, rows, row_ids)
-        rows_i, lfs_j = np.nonzero(block != ABSTAIN)
-        counts = np.bincount(rows_i, minlength=len(examples))
-        return counts, lfs_j.astype(np.int32), block[rows_i, lfs_j]
-
-    def _preprocess(
-        self, lf: LabelingFunction, examples: list[Example], row_ids: list[Any]
-    ) -> list[Example | None]:
-        out: list[Example | None] = []
-        for i, x in enumerate(examples):
-            current: Example | None = x
-            for p in lf.pre:
-                try:
-                    current = p(current)  # type: ignore[arg-type]
-                except Exception as exc:
-                    self._failed(
-                        lf, exc, row_ids[i], what=f"its preprocessor {p.name!r}", x=current
-                    )
-                    current = None
-                    break
-            out.append(current)
-        return out
-
-    def _votes(
-        self,
-        j: int,
-        lf: LabelingFunction,
-        examples: Sequence[Example | None],
-        row_ids: list[Any],
-    ) -> np.ndarray:
-        func, resources = lf.func, lf.resources
-        try:
-            if None in examples:
-                raise _SlowPath
-            raw = [func(x, **resources) for x in examples]
-        except Exception:
-            raw = []
-            for i, x in enumerate(examples):
-                if x is None:  # its preprocessor failed; counted already
-                    self.failures[j] += 1
-                    raw.append(ABSTAIN)
-                    continue
-                try:
-                    raw.append(func(x, **resources))
-                except Exception as exc:
-                    self._failed(lf, exc, row_ids[i], what="it", x=x)
-                    self.failures[j] += 1
-                    raw.append(ABSTAIN)
-        return self._check_votes(lf, raw, row_ids)
-
-    def _failed(
-        self, lf: LabelingFunction, exc: Exception, row_id: Any, *, what: str, x: Example | None
-    ) -> None:
-        if isinstance(x, Example) and isinstance(exc, AttributeError) and exc.obj is x:
-            fields = ", ".join(Example.keys(x))
-            raise LabelingFunctionError(
-                f"Labeling function {lf.name!r} reads the field {exc.name!r}, which the data "
-                f"lacks (row {row_id!r}). Available fields: {fields}. Rename the "
-                "column in the data or fix the LF.",
-                lf_name=lf.name,
-                row_id=row_id,
-            ) from exc
-        if self.on_error == "raise":
-            raise LabelingFunctionError(
-                f"Labeling function {lf.name!r} failed on row {row_id!r}: {what} raised "
-                f"{type(exc).__name__}: {exc}. Fix the LF, or pass on_error='abstain' "
-                "(CLI: --on-error abstain) to count such failures as abstains.",
-                lf_name=lf.name,
-                row_id=row_id,
-            ) from exc
-
-    def _check_votes(self, lf: LabelingFunction, raw: list[Any], row_ids: list[Any]) -> np.ndarray:
-        if not all(type(v) is int for v in raw):
-            raw = [self._coerce(lf, v, row_ids[i]) for i, v in enumerate(raw)]
-        votes = np.array(raw, dtype=np.int64)
-        high = self.cardinality if self.cardinality is not None else np.iinfo(np.int16).max - 1
-        bad = (votes < ABSTAIN) | (votes >= high)
-        if bad.any():
-            i = int(np.flatnonzero(bad)[0])
-            self._invalid(lf, raw[i], row_ids[i])
-        return votes
-
-    def _coerce(self, lf: LabelingFunction, value: Any, row_id: Any) -> int:
-        if isinstance(value, numbers.Integral) and not isinstance(value, bool | np.bool_):
-            return int(value)
-        self._invalid(lf, value, row_id)
-        raise AssertionError("unreachable")
-
-    def _invalid(self, lf: LabelingFunction, value: Any, row_id: Any) -> None:
-        k, names = self.cardinality, self.class_names
-        valid = (
-            f"a class index 0..{k - 1} or ABSTAIN (-1)"
-            if k is not None
-            else "a class index (>= 0) or ABSTAIN (-1)"
-        )
-        if names:
-            valid += " (" + ", ".join(f"{n}={i}" for i, n in enumerate(names)) + ")"
-        if value is None:
-            why = "did a branch forget to return ABSTAIN?"
-        elif isinstance(value, str):
-            why = (
-                f"return the class index {names.index(value)} for {value!r}."
-                if names and value in names
-                else "LFs return class indices, not class names."
-            )
-        elif isinstance(value, bool | np.bool_):
-            why = "return a class index, not True/False."
-        elif isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral):
-            why = "votes are int class indices, not scores or floats."
-        elif k is not None and isinstance(value, numbers.Integral):
-            why = f"there are {k} classes."
-        else:
-            why = "votes are int class indices."
-        raise LabelingFunctionError(
-            f"Labeling function {lf.name!r} returned {value!r} ({type(value).__name__}) on row "
-            f"{row_id!r}, but an LF must return {valid}; {why}",
-            lf_name=lf.name,
-            row_id=row_id,
-        )
-
-
-class _SlowPath(Exception):
-    """Internal signal: take the row-by-row path."""
+def _check_jobs(n_jobs: object) -> int:
+    if n_jobs == -1:
+        return max(1, os.cpu_count() or 1)
+    return check_int("n_jobs", n_jobs, owner="apply_lfs", minimum=1)
 
 
 def check_lfs(lfs: Any, *, owner: str) -> list[LabelingFunction]:
@@ -342,14 +310,6 @@ def _as_frame(data: Any) -> pd.DataFrame:
     if len(frame) == 0:
         raise DataError("data has no rows; there is nothing to label.")
     return frame
-
-
-def _field_names(frame: pd.DataFrame) -> tuple[str, ...]:
-    names = tuple(str(c) for c in frame.columns)
-    if len(set(names)) != len(names):
-        repeated = sorted({n for n in names if names.count(n) > 1})
-        raise DataError(f"data has repeated column name(s) {repeated}; make column names unique.")
-    return names
 
 
 def _row_ids(frame: pd.DataFrame, id_column: str | None) -> np.ndarray:

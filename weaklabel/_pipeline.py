@@ -73,6 +73,8 @@ def run_job(
     cardinality: int | None = None,
     classes: Sequence[str] | None = None,
     on_error: str = "raise",
+    n_jobs: int = 1,
+    checkpoint_dir: str | Path | None = None,
     random_state: int | None = 0,
     progress: bool = True,
 ) -> JobResult:
@@ -101,6 +103,8 @@ def run_job(
         classes=classes,
         id_column=id_column,
         on_error=on_error,
+        n_jobs=n_jobs,
+        checkpoint_dir=checkpoint_dir,
         progress=progress,
     )
     gold = None if gold_column is None else as_gold(data[gold_column].tolist(), votes)

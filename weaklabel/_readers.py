@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from weaklabel._params import check_choice
-from weaklabel.exceptions import DataError, MissingDependencyError
+from weaklabel.exceptions import DataError
 
 __all__ = ["FORMATS", "read_data"]
 
@@ -121,12 +121,6 @@ def _read_jsonl(path: Path, encoding: str) -> pd.DataFrame:
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:
-    try:
-        import pyarrow  # noqa: F401
-    except ImportError:
-        raise MissingDependencyError(
-            "Reading Parquet needs pyarrow; install it with: pip install 'weaklabel[parquet]'"
-        ) from None
     try:
         return pd.read_parquet(path)
     except Exception as exc:  # pyarrow raises its own exception types

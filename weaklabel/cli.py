@@ -90,6 +90,8 @@ def _run(args: argparse.Namespace) -> None:
         cardinality=args.cardinality,
         classes=classes,
         on_error=args.on_error,
+        n_jobs=args.n_jobs,
+        checkpoint_dir=args.checkpoint,
         random_state=args.seed,
         progress=not args.quiet,
     )
@@ -114,6 +116,8 @@ def _apply(args: argparse.Namespace) -> None:
         classes=_classes(args, suite.classes),
         id_column=args.id_column,
         on_error=args.on_error,
+        n_jobs=args.n_jobs,
+        checkpoint_dir=args.checkpoint,
         progress=not args.quiet,
     )
     votes.save(args.out)
@@ -342,6 +346,15 @@ def _lf_options(parser: argparse.ArgumentParser, *, required: bool) -> None:
         choices=("raise", "abstain"),
         default="raise",
         help="when an LF raises: stop (default), or count it and abstain",
+    )
+    parser.add_argument(
+        "--n-jobs", type=int, default=1, metavar="N", help="worker processes (-1: one per CPU)"
+    )
+    parser.add_argument(
+        "--checkpoint",
+        type=Path,
+        metavar="DIR",
+        help="store finished chunks in DIR; a run started again resumes from them",
     )
 
 

@@ -58,10 +58,14 @@ class LabelingFunctionError(WeaklabelError, RuntimeError):
         Identifier of the row it failed on, when there is one.
     """
 
-    def __init__(self, message: str, *, lf_name: str, row_id: object = None) -> None:
+    def __init__(self, message: str, *, lf_name: str = "", row_id: object = None) -> None:
         super().__init__(message)
         self.lf_name = lf_name
         self.row_id = row_id
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # keep the LF and row when the error crosses from a worker process
+        return (type(self), (str(self),), self.__dict__)
 
 
 class NotFittedError(WeaklabelError, ValueError, AttributeError):

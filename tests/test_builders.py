@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from weaklabel import (
+    ABSTAIN,
+    LabelingFunctionError,
+    ParameterError,
+    apply_lfs,
+    keyword_lf,
+    length_lf,
+    regex_lf,
+    threshold_lf,
+)
+
+TEXTS = [
+    "Check out my channel!",
+    "free money at www.example.com",
+    "I love this song",
+    "SUBSCRIBE to me",
+    "subway ride",
+    None,
+    "",
+]
+
+
+@pytest.fixture
+def frame():
+    return pd.DataFrame({"text": TEXTS, "n": [0, 3, 1, 2, 0, 5, None]})
+
+
+def votes_of(lf, frame):
+    return apply_lfs([lf], frame, progress=False).to_dense()[:, 0].tolist()
+
+
+def test_keyword_any_whole_words_ignores_case(frame):
+    lf = keyword_lf("kw", ["subscribe", "check out"], 1)
+    assert lf.vectorized
+    assert votes_of(lf, frame) == [1, -1, -1, 1, -1, -1, -1]
+
+
+def test_keyword_partial_words_and_case(frame):
+    assert votes_of(keyword_lf("sub", "sub", 1, whole_words=False), frame)[3:5] == [1, 1]
+    assert votes_of(keyword_lf("SUB", "SUBSCRIBE", 1, case_sensitive=True), frame) == [
+        -1,
+        -1,
+        -1,
+        1,
+        -1,
+        -1,
+        -1,
+    ]
+
+
+def test_keyword_all(frame):
+    lf = keyword_lf("both", ["free", "money"], 1, mode="all")
+    assert votes_of(lf, frame) == [-1, 1, -1, -1, -1, -1, -1]
+
+
+def test_keywords_are_literal_not_regex():
+    lf = keyword_lf("dot", ["a.b"], 1, whole_words=False)
+    assert lf({"text": "axb"}) == ABSTAIN and lf({"text": "a.b"}) == 1
+
+
+def test_regex(frame):
+    lf = regex_lf("link", r"www\.|https?://", 1)
+    assert votes_of(lf, frame) == [-1, 1, -1, -1, -1, -1, -1]
+
+
+def test_regex_must_be_re2():
+    with pytest.raises(ParameterError, match="RE2"):
+        regex_lf("bad", r"(a)\1", 1)
+
+
+def test_length_words_and_chars(frame):
+    assert votes_of(length_lf("short", 0, max=3), frame) == [-1, -1, -1, 0, 0, -1, 0]
+    assert votes_of(length_lf("long", 1, unit="chars", min=20), frame) == [1, 1, -1, -1, -1, -1, -1]
+
+
+def test_threshold(frame):
+    assert votes_of(threshold_lf("many", 1, column="n", min=2, max=4), frame) == [
+        -1,
+        1,
+        -1,
+        1,
+        -1,
+        -1,
+        -1,
+    ]
+
+
+def test_row_and_vectorized_lfs_agree_when_they_mean_the_same(frame):
+    from weaklabel import labeling_function
+
+    @labeling_function
+    def row_link(x):
+        return 1 if isinstance(x.text, str) and "www." in x.text else ABSTAIN
+
+    both = apply_lfs([row_link, regex_lf("vec_link", r"www\.", 1)], frame, progress=False)
+    dense = both.to_dense()
+    assert np.array_equal(dense[:, 0], dense[:, 1])
+
+
+@pytest.mark.parametrize(
+    ("builder", "message"),
+    [
+        (lambda: keyword_lf("k", [], 1), "'keywords'"),
+        (lambda: keyword_lf("k", ["a"], "spam"), "'label'.*class's index"),
+        (lambda: keyword_lf("k", ["a"], 1, mode="most"), "'mode'"),
+        (lambda: length_lf("l", 1), "needs 'min', 'max' or both"),
+        (lambda: length_lf("l", 1, min=5, max=2), "'min'"),
+        (lambda: length_lf("l", 1, max=2, unit="lines"), "'unit'"),
+    ],
+)
+def test_builders_check_their_arguments(builder, message):
+    with pytest.raises(ParameterError, match=message):
+        builder()
+
+
+def test_missing_column_names_the_lf_and_the_columns(frame):
+    with pytest.raises(LabelingFunctionError, match=r"'kw' cannot run.*'body'.*columns: text, n"):
+        apply_lfs([keyword_lf("kw", ["x"], 1, column="body")], frame, progress=False)
+
+
+def test_non_text_column_is_refused(frame):
+    with pytest.raises(LabelingFunctionError, match="'n' must hold text"):
+        apply_lfs([keyword_lf("kw", ["x"], 1, column="n")], frame, progress=False)
+
+
+def test_description_says_what_the_lf_does():
+    assert "contains any of 'free'" in keyword_lf("k", ["free"], 1).description

@@ -1,0 +1,303 @@
+"""Builders of vectorized labeling functions: keywords, regular expressions, lengths, thresholds.
+
+Each builder returns a :class:`LabelingFunction` with ``vectorized=True`` whose work on a chunk of
+rows is a few Arrow compute kernels (RE2 regular expressions in C++), with no Python code per row.
+Rows where the column is missing (null) abstain.
+"""
+
+from __future__ import annotations
+
+import numbers
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from weaklabel._lf import LabelingFunction
+from weaklabel._params import check_choice, parameter_error
+from weaklabel._votes import ABSTAIN
+from weaklabel.exceptions import DataError, ParameterError
+
+__all__ = ["keyword_lf", "length_lf", "regex_lf", "threshold_lf"]
+
+_MODES = ("any", "all")
+_UNITS = ("words", "chars")
+
+
+def keyword_lf(
+    name: str,
+    keywords: str | Sequence[str],
+    label: int,
+    *,
+    column: str = "text",
+    mode: str = "any",
+    case_sensitive: bool = False,
+    whole_words: bool = True,
+) -> LabelingFunction:
+    """An LF that votes ``label`` when ``column`` contains any (or all) of ``keywords``.
+
+    Parameters
+    ----------
+    name : str
+    keywords : str or sequence of str
+        Words or phrases, matched literally.
+    label : int
+        The class index to vote.
+    column : str
+        The text column.
+    mode : {"any", "all"}
+        Vote when any keyword occurs, or only when all do.
+    case_sensitive : bool
+        Match case exactly (by default "Free" matches "free").
+    whole_words : bool
+        Match only whole words ("sub" does not match "subway").
+
+    Examples
+    --------
+    >>> from weaklabel import keyword_lf
+    >>> lf = keyword_lf("promo", ["free", "win money"], 1)
+    >>> lf({"text": "Win money now"}), lf({"text": "freedom"})
+    (1, -1)
+    """
+    words = [keywords] if isinstance(keywords, str) else list(keywords)
+    owner = f"keyword_lf({name!r})"
+    if not words or not all(isinstance(w, str) and w for w in words):
+        raise parameter_error("keywords", owner, "a non-empty list of non-empty strings", keywords)
+    check_choice("mode", mode, _MODES, owner=owner)
+    edge = r"\b" if whole_words else ""
+    patterns = [f"{edge}{re.escape(w)}{edge}" for w in words]
+    if mode == "any":
+        patterns = ["|".join(f"(?:{p})" for p in patterns)]
+    rule = _Match(column, tuple(patterns), not case_sensitive, _check_label(label, owner))
+    joined = ", ".join(repr(w) for w in words)
+    return LabelingFunction(
+        rule,
+        name=name,
+        vectorized=True,
+        description=f"votes {label} when {column} contains {mode} of {joined}",
+    )
+
+
+def regex_lf(
+    name: str, pattern: str, label: int, *, column: str = "text", case_sensitive: bool = False
+) -> LabelingFunction:
+    """An LF that votes ``label`` when ``pattern`` (RE2 syntax) matches somewhere in ``column``.
+
+    RE2 is the syntax of Python's ``re`` minus backreferences and look-around; a pattern RE2 cannot
+    compile is refused when the LF is built.
+
+    Examples
+    --------
+    >>> from weaklabel import regex_lf
+    >>> lf = regex_lf("link", r"https?://|www\\.", 1)
+    >>> lf({"text": "see www.example.com"}), lf({"text": "no link"})
+    (1, -1)
+    """
+    owner = f"regex_lf({name!r})"
+    if not isinstance(pattern, str) or not pattern:
+        raise parameter_error("pattern", owner, "a non-empty regular expression", pattern)
+    try:
+        pc.match_substring_regex(pa.array(["probe"]), pattern, ignore_case=not case_sensitive)
+    except pa.ArrowInvalid as exc:
+        raise ParameterError(
+            f"The 'pattern' parameter of {owner} must be an RE2 regular expression (no "
+            f"backreferences or look-around). Got {pattern!r}: {exc}"
+        ) from None
+    rule = _Match(column, (pattern,), not case_sensitive, _check_label(label, owner))
+    return LabelingFunction(
+        rule,
+        name=name,
+        vectorized=True,
+        description=f"votes {label} when {column} matches {pattern!r}",
+    )
+
+
+def length_lf(
+    name: str,
+    label: int,
+    *,
+    column: str = "text",
+    unit: str = "words",
+    min: int | None = None,
+    max: int | None = None,
+) -> LabelingFunction:
+    """An LF that votes ``label`` when ``column`` has between ``min`` and ``max`` words (or chars).
+
+    Examples
+    --------
+    >>> from weaklabel import length_lf
+    >>> lf = length_lf("short", 0, max=3)
+    >>> lf({"text": "so  good"}), lf({"text": "this one is long enough"})
+    (0, -1)
+    """
+    owner = f"length_lf({name!r})"
+    check_choice("unit", unit, _UNITS, owner=owner)
+    low, high = _check_bounds(min, max, owner)
+    rule = _Length(column, unit, low, high, _check_label(label, owner))
+    bounds = _describe_bounds(low, high)
+    return LabelingFunction(
+        rule,
+        name=name,
+        vectorized=True,
+        description=f"votes {label} when {column} has {bounds} {unit}",
+    )
+
+
+def threshold_lf(
+    name: str,
+    label: int,
+    *,
+    column: str,
+    min: float | None = None,
+    max: float | None = None,
+) -> LabelingFunction:
+    """An LF that votes ``label`` when the number in ``column`` lies between ``min`` and ``max``.
+
+    Examples
+    --------
+    >>> from weaklabel import threshold_lf
+    >>> lf = threshold_lf("many_links", 1, column="n_links", min=2)
+    >>> lf({"n_links": 3}), lf({"n_links": 0})
+    (1, -1)
+    """
+    owner = f"threshold_lf({name!r})"
+    low, high = _check_bounds(min, max, owner)
+    rule = _Threshold(column, low, high, _check_label(label, owner))
+    bounds = _describe_bounds(low, high)
+    return LabelingFunction(
+        rule, name=name, vectorized=True, description=f"votes {label} when {column} is {bounds}"
+    )
+
+
+# -- the rules (small classes, so that LFs pickle for worker processes) --------------------------
+
+
+@dataclass(frozen=True)
+class _Match:
+    column: str
+    patterns: tuple[str, ...]
+    ignore_case: bool
+    label: int
+
+    def __call__(self, frame: pd.DataFrame) -> np.ndarray:
+        strings = _strings(frame, self.column, "text")
+        hit = None
+        for pattern in self.patterns:
+            found = pc.match_substring_regex(strings, pattern, ignore_case=self.ignore_case)
+            hit = found if hit is None else pc.and_(hit, found)
+        return _votes(hit, self.label)
+
+
+@dataclass(frozen=True)
+class _Length:
+    column: str
+    unit: str
+    low: float
+    high: float
+    label: int
+
+    def __call__(self, frame: pd.DataFrame) -> np.ndarray:
+        strings = _strings(frame, self.column, "text")
+        if self.unit == "chars":
+            size = pc.utf8_length(strings)
+        else:
+            squeezed = pc.replace_substring_regex(pc.utf8_trim_whitespace(strings), r"\s+", " ")
+            spaces = pc.count_substring(squeezed, " ")
+            size = pc.if_else(pc.equal(pc.utf8_length(squeezed), 0), 0, pc.add(spaces, 1))
+        inside = pc.and_(pc.greater_equal(size, self.low), pc.less_equal(size, self.high))
+        return _votes(inside, self.label)
+
+
+@dataclass(frozen=True)
+class _Threshold:
+    column: str
+    low: float
+    high: float
+    label: int
+
+    def __call__(self, frame: pd.DataFrame) -> np.ndarray:
+        if self.column not in frame.columns:
+            _missing(frame, self.column)
+        try:
+            values = pd.to_numeric(frame[self.column], errors="raise").to_numpy(
+                dtype=np.float64, na_value=np.nan
+            )
+        except (ValueError, TypeError) as exc:
+            raise DataError(
+                f"column {self.column!r} must hold numbers for a threshold LF: {exc}"
+            ) from None
+        with np.errstate(invalid="ignore"):
+            inside = (values >= self.low) & (values <= self.high)
+        return np.where(inside, self.label, ABSTAIN).astype(np.int64)
+
+
+def _strings(frame: pd.DataFrame, column: str, what: str) -> pa.Array | pa.ChunkedArray:
+    if column not in frame.columns:
+        _missing(frame, column)
+    array = pa.array(frame[column], from_pandas=True)
+    if isinstance(array, pa.ChunkedArray) and array.num_chunks == 1:
+        array = array.chunk(0)
+    if pa.types.is_null(array.type):
+        return pa.array([None] * len(frame), type=pa.string())
+    if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
+        raise DataError(
+            f"column {column!r} must hold {what} for this LF; it holds {array.type}. Convert it "
+            f"with frame[{column!r}].astype(str), or pick the {what} column."
+        )
+    return array
+
+
+def _missing(frame: pd.DataFrame, column: str) -> None:
+    raise DataError(
+        f"the LF reads the column {column!r}, which the data lacks; columns: "
+        f"{', '.join(map(str, frame.columns))}."
+    )
+
+
+def _votes(mask: Any, label: int) -> np.ndarray:
+    """``label`` where ``mask`` is true, ABSTAIN where it is false or null."""
+    filled = pc.fill_null(mask, False)
+    return np.where(np.asarray(filled.to_numpy(zero_copy_only=False)), label, ABSTAIN).astype(
+        np.int64
+    )
+
+
+def _check_label(label: object, owner: str) -> int:
+    if not isinstance(label, numbers.Integral) or isinstance(label, bool) or int(label) < 0:
+        raise parameter_error(
+            "label",
+            owner,
+            "a class index (an int >= 0)",
+            label,
+            "Use the class's index, not its name.",
+        )
+    return int(label)
+
+
+def _check_bounds(low: object, high: object, owner: str) -> tuple[float, float]:
+    if low is None and high is None:
+        raise ParameterError(f"{owner} needs 'min', 'max' or both.")
+    values = []
+    for name, value, default in (("min", low, -np.inf), ("max", high, np.inf)):
+        if value is None:
+            values.append(default)
+        elif isinstance(value, numbers.Real) and not isinstance(value, bool):
+            values.append(float(value))
+        else:
+            raise parameter_error(name, owner, "a number or None", value)
+    if values[0] > values[1]:
+        raise parameter_error("min", owner, f"at most max ({high})", low)
+    return values[0], values[1]
+
+
+def _describe_bounds(low: float, high: float) -> str:
+    if np.isinf(low):
+        return f"at most {high:g}"
+    if np.isinf(high):
+        return f"at least {low:g}"
+    return f"{low:g} to {high:g}"
