@@ -1,6 +1,6 @@
 # Two commands do all the set-up on a fresh machine (Python 3.11, pip, make):
 #   make demo   - create .venv, install weaklabel, label the bundled YouTube spam data into out/
-#   make test   - create .venv with the dev tools and run the whole test suite
+#   make test   - create .venv with the dev tools and Dask, and run the whole test suite
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -17,7 +17,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,dask]'
 	touch $(VENV)/.installed $@
 
 demo: $(VENV)/.installed

@@ -14,6 +14,7 @@ import weaklabel.models
 EXPECTED = {
     weaklabel: [
         "ABSTAIN",
+        "DaskVoteMatrix",
         "DataError",
         "LFSuite",
         "LabelingFunction",

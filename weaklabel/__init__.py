@@ -9,6 +9,7 @@ let a label model (:mod:`weaklabel.models`) turn the votes into class probabilit
 
 from weaklabel._apply import apply_lfs
 from weaklabel._builders import keyword_lf, length_lf, regex_lf, threshold_lf
+from weaklabel._dask import DaskVoteMatrix
 from weaklabel._lf import LabelingFunction, Preprocessor, labeling_function, preprocessor
 from weaklabel._readers import read_data
 from weaklabel._suite import LFSuite, load_lfs
@@ -26,6 +27,7 @@ from weaklabel.exceptions import (
 
 __all__ = [
     "ABSTAIN",
+    "DaskVoteMatrix",
     "DataError",
     "LFSuite",
     "LabelingFunction",

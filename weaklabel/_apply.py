@@ -12,21 +12,57 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
 from weaklabel._chunks import ChunkApplier, ChunkVotes, check_columns
+from weaklabel._dask import DaskVoteMatrix, apply_lfs_dask, is_dask_collection
 from weaklabel._lf import LabelingFunction
 from weaklabel._params import check_choice, check_int
 from weaklabel._votes import VoteMatrix
 from weaklabel.exceptions import DataError, ParameterError
 
+if TYPE_CHECKING:
+    import dask.dataframe as dd
+
 __all__ = ["apply_lfs", "check_lfs", "resolve_classes"]
 
 _ON_ERROR = ("raise", "abstain")
+
+
+@overload
+def apply_lfs(
+    lfs: Sequence[LabelingFunction],
+    data: dd.DataFrame,
+    *,
+    cardinality: int | None = None,
+    classes: Sequence[str] | None = None,
+    id_column: str | None = None,
+    on_error: str = "raise",
+    n_jobs: int = 1,
+    checkpoint_dir: str | Path | None = None,
+    progress: bool = True,
+    chunk_size: int = 16384,
+) -> DaskVoteMatrix: ...
+
+
+@overload
+def apply_lfs(
+    lfs: Sequence[LabelingFunction],
+    data: Any,
+    *,
+    cardinality: int | None = None,
+    classes: Sequence[str] | None = None,
+    id_column: str | None = None,
+    on_error: str = "raise",
+    n_jobs: int = 1,
+    checkpoint_dir: str | Path | None = None,
+    progress: bool = True,
+    chunk_size: int = 16384,
+) -> VoteMatrix: ...
 
 
 def apply_lfs(
@@ -41,7 +77,7 @@ def apply_lfs(
     checkpoint_dir: str | Path | None = None,
     progress: bool = True,
     chunk_size: int = 16384,
-) -> VoteMatrix:
+) -> VoteMatrix | DaskVoteMatrix:
     """Run every labeling function on every row and collect the votes.
 
     Parameters
@@ -50,33 +86,41 @@ def apply_lfs(
         The LFs, with unique names; they become the columns of the vote matrix, in order. Row LFs
         and vectorized LFs (``@labeling_function(vectorized=True)``, :func:`keyword_lf`, ...) mix
         freely.
-    data : pandas.DataFrame or sequence of mappings
-        One example per row; row LFs read its columns as attributes (``x.text``).
+    data : pandas.DataFrame, sequence of mappings or dask.dataframe.DataFrame
+        One example per row; row LFs read its columns as attributes (``x.text``). A Dask
+        DataFrame (``pip install 'weaklabel[dask]'``) is labeled partition by partition on the
+        workers and gives a :class:`~weaklabel.DaskVoteMatrix` (see ``docs/dask.md``).
     cardinality : int, optional
         Number of classes. When neither ``cardinality`` nor ``classes`` is given it is inferred as
-        the largest vote + 1 (at least 2); give it so that out-of-range votes are caught.
+        the largest vote + 1 (at least 2); give it so that out-of-range votes are caught. Dask
+        input needs one of the two.
     classes : sequence of str, optional
         Class names, in class-index order; sets the cardinality.
     id_column : str, optional
         Column holding a unique id per row; by default the DataFrame's index (row positions for a
-        sequence of mappings).
+        sequence of mappings). A Dask DataFrame's index serves only when its divisions are known;
+        ids are checked for uniqueness within each partition.
     on_error : {"raise", "abstain"}
         What to do when an LF raises: stop with a :class:`LabelingFunctionError` naming the LF and
         the row, or count the failure (``VoteMatrix.lf_failures``) and treat it as an abstain. A
         vectorized LF that raises fails for its whole chunk.
     n_jobs : int
         Worker processes (-1: one per CPU). Results are identical to ``n_jobs=1``, rows in order.
+        Dask input: leave it at 1, the Dask scheduler runs the partitions.
     checkpoint_dir : str or Path, optional
         Store every finished chunk here; a run started again with the same LFs and data resumes
-        from the stored chunks. A checkpoint made with other LFs or other data is refused.
+        from the stored chunks. A checkpoint made with other LFs or other data is refused. Not
+        for Dask input.
     progress : bool
-        Show a progress bar (rows/s).
+        Show a progress bar (rows/s); Dask input shows its progress on the Dask dashboard.
     chunk_size : int
-        Rows per chunk.
+        Rows per chunk (within each partition for Dask input).
 
     Returns
     -------
     VoteMatrix
+        Or, for a Dask DataFrame, a :class:`~weaklabel.DaskVoteMatrix` whose partitions stay on
+        the workers.
 
     Examples
     --------
@@ -95,6 +139,18 @@ def apply_lfs(
     chunk_size = check_int("chunk_size", chunk_size, owner="apply_lfs", minimum=1)
     n_jobs = _check_jobs(n_jobs)
     k, class_names = resolve_classes(cardinality, classes, owner="apply_lfs")
+    if is_dask_collection(data):
+        return apply_lfs_dask(
+            lfs,
+            data,
+            cardinality=k,
+            class_names=class_names,
+            id_column=id_column,
+            on_error=on_error,
+            chunk_size=chunk_size,
+            n_jobs=n_jobs,
+            checkpoint_dir=checkpoint_dir,
+        )
     frame = _as_frame(data)
     row_ids = _row_ids(frame, id_column)
     check_columns(frame)

@@ -5,6 +5,10 @@ class_balance=None)`` checks them, learns attributes ending in ``_`` and returns
 ``predict_proba(votes)`` returns an n x k array whose rows sum to 1; ``predict(votes)`` picks one
 class per row with the tie policy of :mod:`weaklabel.models._ties`. A row where every LF abstained
 gets ``class_balance_``.
+
+Votes on a Dask cluster (:class:`~weaklabel.DaskVoteMatrix`): every fitted model predicts on them
+partition by partition, and the result is a Dask DataFrame (Series for ``predict``) indexed by row
+id; the models that override ``_fit_dask`` also fit on them.
 """
 
 from __future__ import annotations
@@ -13,17 +17,21 @@ import inspect
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, ClassVar, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self, overload
 
 import numpy as np
 
 from weaklabel._atomic import atomic_write
+from weaklabel._dask import DaskVoteMatrix
 from weaklabel._gold import as_gold
 from weaklabel._params import check_choice, check_float, check_int
 from weaklabel._random import check_random_state
 from weaklabel._votes import VoteMatrix
 from weaklabel.exceptions import DataError, NotFittedError, ParameterError
 from weaklabel.models._ties import TIE_POLICIES, break_ties
+
+if TYPE_CHECKING:
+    import dask.dataframe as dd
 
 __all__ = ["BaseLabelModel", "MODEL_FORMAT"]
 
@@ -108,9 +116,12 @@ class BaseLabelModel:
 
         Parameters
         ----------
-        votes : VoteMatrix or array-like
+        votes : VoteMatrix, array-like or DaskVoteMatrix
+            Dask votes are fitted from reductions over their partitions, by the models that
+            support it (``LabelModel``, ``MajorityVote``, ``WeightedMajorityVote``).
         gold : array-like or mapping, optional
-            Gold labels for some rows (-1 / None for unknown, or a row id -> label mapping).
+            Gold labels for some rows (-1 / None for unknown, or a row id -> label mapping). Not
+            with Dask votes.
         class_balance : array-like of float, optional
             Fix the class prior instead of estimating it.
         dependencies : networkx.Graph, optional
@@ -122,26 +133,59 @@ class BaseLabelModel:
         self
         """
         self._check_params()
-        votes = self._check_votes(votes)
-        gold_arr = None if gold is None else as_gold(gold, votes)
+        if isinstance(votes, DaskVoteMatrix):
+            self._check_dask_fit(votes, gold)
+            gold_arr = None
+        else:
+            votes = self._check_votes(votes)
+            gold_arr = None if gold is None else as_gold(gold, votes)
         balance = None if class_balance is None else self._check_balance(class_balance)
         for name in self._state:  # a failed re-fit must not leave a half-fitted model behind
             self.__dict__.pop(name, None)
-        self._fit(votes, gold_arr, balance, dependencies)
+        if isinstance(votes, DaskVoteMatrix):
+            self._fit_dask(votes, balance, dependencies)
+        else:
+            self._fit(votes, gold_arr, balance, dependencies)
         self.lf_names_ = votes.lf_names
         self.class_names_ = votes.class_names
         return self
 
-    def predict_proba(self, votes: Any) -> np.ndarray:
-        """An n x k array of class probabilities; each row sums to 1."""
+    @overload
+    def predict_proba(self, votes: DaskVoteMatrix) -> dd.DataFrame: ...
+
+    @overload
+    def predict_proba(self, votes: Any) -> np.ndarray: ...
+
+    def predict_proba(self, votes: Any) -> np.ndarray | dd.DataFrame:
+        """Class probabilities, one row per row of ``votes``; each row sums to 1.
+
+        The type follows the votes: an n x k array for a VoteMatrix (or dense array); for a
+        DaskVoteMatrix a Dask DataFrame, computed per partition, with one float column per class
+        (named after the classes, else ``"0"``, ``"1"``, ...) and the row ids as index.
+        """
+        if isinstance(votes, DaskVoteMatrix):
+            return votes._frame(_predict_proba, self, self._check_dask_predict(votes))
         votes = self._check_fitted_votes(votes)
         out = np.empty((votes.n_rows, self.cardinality), dtype=np.float64)
         for start, chunk in self._chunks(votes):
             out[start : start + chunk.n_rows] = self._proba(chunk)
         return out
 
-    def predict(self, votes: Any) -> np.ndarray:
-        """One class index per row: the most probable class, ties broken by ``tie_break``."""
+    @overload
+    def predict(self, votes: DaskVoteMatrix) -> dd.Series: ...
+
+    @overload
+    def predict(self, votes: Any) -> np.ndarray: ...
+
+    def predict(self, votes: Any) -> np.ndarray | dd.Series:
+        """One class index per row: the most probable class, ties broken by ``tie_break``.
+
+        An int array for a VoteMatrix; for a DaskVoteMatrix a Dask Series named ``label``
+        indexed by row id (with ``tie_break="random"`` each partition draws its own ties).
+        """
+        if isinstance(votes, DaskVoteMatrix):
+            self._check_dask_predict(votes)
+            return votes._frame(_predict, self, None)
         probs = self.predict_proba(votes)
         return break_ties(
             probs,
@@ -162,6 +206,16 @@ class BaseLabelModel:
     def _proba(self, votes: VoteMatrix) -> np.ndarray:
         raise NotImplementedError
 
+    def _fit_dask(
+        self, votes: DaskVoteMatrix, balance: np.ndarray | None, dependencies: Any
+    ) -> None:
+        """Fit on votes spread over a Dask cluster; models that can override this."""
+        raise AssertionError("unreachable: _check_dask_fit refuses this model")
+
+    @classmethod
+    def _fits_dask(cls) -> bool:
+        return cls._fit_dask is not BaseLabelModel._fit_dask
+
     # -- checks ---------------------------------------------------------------------------------
 
     def _chunks(self, votes: VoteMatrix) -> Iterator[tuple[int, VoteMatrix]]:
@@ -180,6 +234,11 @@ class BaseLabelModel:
                     f"{type(self).__name__} expects a VoteMatrix (from apply_lfs) or a dense array "
                     f"with -1 for abstain; got {type(votes).__name__}."
                 )
+        self._check_labels(votes)
+        return votes
+
+    def _check_labels(self, votes: VoteMatrix | DaskVoteMatrix) -> None:
+        k = self.cardinality
         if votes.max_label() >= k:
             top = votes.max_label()
             lf = votes.lf_names[int(np.argmax(votes.polarity()[:, top]))]
@@ -188,11 +247,38 @@ class BaseLabelModel:
                 f"{type(self).__name__} has cardinality={k}, so classes run 0..{k - 1}. Create "
                 f"the model with cardinality={votes.cardinality} or more, or fix the LF."
             )
-        return votes
+
+    def _check_dask_fit(self, votes: DaskVoteMatrix, gold: Any) -> None:
+        name = type(self).__name__
+        if not self._fits_dask():
+            able = sorted(c.__name__ for c in BaseLabelModel.registry.values() if c._fits_dask())
+            raise ParameterError(
+                f"{name} cannot fit Dask votes (a DaskVoteMatrix); {', '.join(able)} can. "
+                f"Fit {name} on votes that fit in memory (votes.to_local()) instead: every "
+                "fitted model predicts on Dask votes."
+            )
+        if gold is not None:
+            raise ParameterError(
+                f"The 'gold' parameter of {name}.fit is not supported with Dask votes (a "
+                "DaskVoteMatrix). Leave it out, or fit on votes that fit in memory "
+                "(votes.to_local()) with the gold labels."
+            )
+        self._check_labels(votes)
+
+    def _check_dask_predict(self, votes: DaskVoteMatrix) -> list[str]:
+        """Check a fitted model can predict on Dask votes; the names of its class columns."""
+        self._check_fitted()
+        self._check_lf_alignment(votes)
+        names = self.class_names_ or votes.class_names
+        return list(names) if names else [str(c) for c in range(self.cardinality)]
 
     def _check_fitted_votes(self, votes: Any) -> VoteMatrix:
         self._check_fitted()
         votes = self._check_votes(votes)
+        self._check_lf_alignment(votes)
+        return votes
+
+    def _check_lf_alignment(self, votes: VoteMatrix | DaskVoteMatrix) -> None:
         if votes.n_lfs != len(self.lf_names_):
             raise DataError(
                 f"The votes have {votes.n_lfs} LFs, but {type(self).__name__} was fitted on "
@@ -208,7 +294,6 @@ class BaseLabelModel:
                 f"The votes' LFs differ from those {type(self).__name__} was fitted on "
                 f"({detail}); use votes.select_lfs(model.lf_names_) to align them."
             )
-        return votes
 
     def _check_fitted(self) -> None:
         if not all(name in self.__dict__ for name in (*self._state, "lf_names_")):
@@ -305,6 +390,14 @@ class BaseLabelModel:
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise DataError(f"{path}: not a weaklabel model file (invalid JSON: {exc}).") from exc
         return cls.from_dict(data, source=str(path))
+
+
+def _predict_proba(model: BaseLabelModel, votes: VoteMatrix) -> np.ndarray:
+    return model.predict_proba(votes)
+
+
+def _predict(model: BaseLabelModel, votes: VoteMatrix) -> np.ndarray:
+    return model.predict(votes)
 
 
 def _default_names(names: tuple[str, ...]) -> bool:

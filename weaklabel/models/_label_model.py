@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import warnings
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 import numpy as np
 import scipy.sparse as sp
 from scipy.special import softmax
 from tqdm.auto import tqdm
 
+from weaklabel._dask import DaskVoteMatrix
 from weaklabel._gold import UNKNOWN
 from weaklabel._params import check_choice, check_float, check_int
 from weaklabel._random import check_random_state
@@ -74,7 +75,9 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
     max_fit_rows : int or None
         Rows with the same votes are fitted once, with a weight. When more than ``max_fit_rows``
         distinct rows remain, EM runs on a random sample of that many (drawn with
-        ``random_state``); None fits on all of them.
+        ``random_state``); None fits on all of them. On Dask votes the distinct rows are counted
+        on the cluster and only this sample is gathered; when it has to be drawn, it is drawn there
+        (a seeded uniform sample of the distinct rows, not the same rows as in memory).
     tie_break : {"prior", "lowest", "random"}
         How ``predict`` breaks ties.
     random_state : int, optional
@@ -172,12 +175,38 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
     ) -> None:
         k = self.cardinality
         units = make_units(votes, dependencies, cardinality=k, owner=type(self).__name__)
-        rows, weights, clamp = self._fit_rows(votes, gold)
-        patterns = units.patterns(votes[rows])
+        sample, weights, clamp = self._fit_rows(votes, gold)
+        self._fit_sample(units, sample, weights, clamp, balance)
+
+    def _fit_dask(
+        self, votes: DaskVoteMatrix, balance: np.ndarray | None, dependencies: Any
+    ) -> None:
+        # make_units reads only n_lfs, lf_names and polarity(), which DaskVoteMatrix has
+        owner = type(self).__name__
+        units = make_units(
+            cast(VoteMatrix, votes), dependencies, cardinality=self.cardinality, owner=owner
+        )
+        sample, weights = votes._fit_sample(
+            self.max_fit_rows, random_state=self.random_state, owner=owner
+        )
+        clamp = (np.zeros(0, dtype=np.int64), np.zeros((0, self.cardinality)))
+        self._fit_sample(units, sample, weights, clamp, balance)
+
+    def _fit_sample(
+        self,
+        units: Units,
+        sample: VoteMatrix,
+        weights: np.ndarray,
+        clamp: tuple[np.ndarray, np.ndarray],
+        balance: np.ndarray | None,
+    ) -> None:
+        """EM on the rows of ``sample``, each standing for ``weights`` rows; ``clamp`` fixes q."""
+        k = self.cardinality
+        patterns = units.patterns(sample)
         indicator = patterns.indicator
         silent = patterns.group_silent.astype(np.float64)
         shares = patterns.vote_shares(units)
-        q = self._initial_posteriors(votes, rows)
+        q = self._initial_posteriors(sample)
         q[clamp[0]] = clamp[1]
         em = _EM(self, units, patterns.unit_of_pattern, shares, indicator, silent, weights)
         pi_strength = self.balance_prior * em.weak_weight / k
@@ -211,12 +240,12 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
         self.vocabulary_ = patterns.vocabulary
         self.units_ = [list(m) for m in units.members]
         self.unit_poles_ = units.pole
-        self.emissions_ = _marginal_emissions(votes[rows], wq, totals, k)
-        self.n_fit_rows_ = len(rows)
+        self.emissions_ = _marginal_emissions(sample, wq, totals, k)
+        self.n_fit_rows_ = sample.n_rows
 
     def _fit_rows(
         self, votes: VoteMatrix, gold: np.ndarray | None
-    ) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]:
+    ) -> tuple[VoteMatrix, np.ndarray, tuple[np.ndarray, np.ndarray]]:
         """Rows EM runs on (distinct voted rows, then gold rows), their weights, and the clamp."""
         labeled = np.zeros(votes.n_rows, dtype=bool) if gold is None else gold != UNKNOWN
         free = np.flatnonzero((votes.votes_per_row() > 0) & ~labeled)
@@ -235,17 +264,16 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
         clamp_q = np.zeros((len(gold_rows), k))
         if gold is not None:
             clamp_q[np.arange(len(gold_rows)), gold[gold_rows]] = 1.0
-        return rows, weights, (clamp_rows, clamp_q)
+        return votes[rows], weights, (clamp_rows, clamp_q)
 
-    def _initial_posteriors(self, votes: VoteMatrix, rows: np.ndarray) -> np.ndarray:
+    def _initial_posteriors(self, sample: VoteMatrix) -> np.ndarray:
         k = self.cardinality
         if self.init == "moments":
             from weaklabel.models._moments import MomentsModel
 
-            sample = votes[rows]
             return MomentsModel(k, random_state=self.random_state).fit(sample).predict_proba(sample)
-        counts = np.zeros((len(rows), k))
-        observed = votes[rows].class_counts()
+        counts = np.zeros((sample.n_rows, k))
+        observed = sample.class_counts()
         counts[:, : observed.shape[1]] = observed[:, :k]
         totals = counts.sum(axis=1, keepdims=True)
         return np.where(totals > 0, counts / np.maximum(totals, 1.0), 1.0 / k)

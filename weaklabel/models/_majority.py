@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 import numpy as np
 from scipy.special import softmax
 
+from weaklabel._dask import DaskVoteMatrix
 from weaklabel._gold import UNKNOWN
 from weaklabel._params import check_float
 from weaklabel._votes import VoteMatrix
@@ -65,16 +66,26 @@ class MajorityVote(BaseLabelModel):
         self.lf_weights_ = component_weights(votes, dependencies)
         self.class_balance_ = balance if balance is not None else self._balance(votes, gold)
 
+    def _fit_dask(
+        self, votes: DaskVoteMatrix, balance: np.ndarray | None, dependencies: Any
+    ) -> None:
+        self.lf_weights_ = component_weights(votes, dependencies)
+        if balance is None:
+            balance = self._smooth(votes._sum(_share_totals, self))
+        self.class_balance_ = balance
+
     def _balance(self, votes: VoteMatrix, gold: np.ndarray | None) -> np.ndarray:
         k = self.cardinality
         known = gold[gold != UNKNOWN] if gold is not None else np.empty(0, dtype=np.int64)
         if known.size:
             counts = np.bincount(known, minlength=k).astype(np.float64)
         else:
-            counts = np.zeros(k)
-            for _, chunk in votes.chunks(1 << 16):
-                counts += self._scores(chunk).sum(axis=0)  # rows without votes add zeros
-        return (counts + 1.0) / (counts.sum() + k)
+            counts = _share_totals(votes, self)
+        return self._smooth(counts)
+
+    def _smooth(self, counts: np.ndarray) -> np.ndarray:
+        """Class frequencies from counts, with one pseudo-count per class."""
+        return (counts + 1.0) / (counts.sum() + self.cardinality)
 
     def _scores(self, votes: VoteMatrix) -> np.ndarray:
         """Weighted vote shares per row (rows without votes: zeros)."""
@@ -92,6 +103,14 @@ class MajorityVote(BaseLabelModel):
         shares = self._scores(votes)
         shares[votes.votes_per_row() == 0] = self.class_balance_
         return shares
+
+
+def _share_totals(votes: VoteMatrix, model: MajorityVote) -> np.ndarray:
+    """Sum over rows of each row's weighted vote shares (rows without votes add zeros)."""
+    counts = np.zeros(model.cardinality)
+    for _, chunk in votes.chunks(1 << 16):
+        counts += model._scores(chunk).sum(axis=0)
+    return counts
 
 
 class WeightedMajorityVote(BaseLabelModel):
@@ -165,37 +184,51 @@ class WeightedMajorityVote(BaseLabelModel):
         balance: np.ndarray | None,
         dependencies: Any = None,
     ) -> None:
-        k = self.cardinality
         accuracy = self._accuracies(votes, gold)
+        self._set_weights(votes, accuracy, dependencies)
+        if balance is None:
+            mv = MajorityVote(self.cardinality).fit(votes, gold=None if gold is None else gold)
+            balance = mv.class_balance_
+        self.class_balance_ = balance
+
+    def _fit_dask(
+        self, votes: DaskVoteMatrix, balance: np.ndarray | None, dependencies: Any
+    ) -> None:
+        if self.accuracies is not None:
+            accuracy = _fixed_accuracies(self.accuracies, votes, type(self).__name__)
+        else:
+            correct, total = votes._sum(_agreement, self.cardinality)
+            accuracy = self._shrink(correct, total)
+        self._set_weights(votes, accuracy, dependencies)
+        if balance is None:
+            balance = MajorityVote(self.cardinality).fit(votes).class_balance_
+        self.class_balance_ = balance
+
+    def _set_weights(
+        self, votes: VoteMatrix | DaskVoteMatrix, accuracy: np.ndarray, dependencies: Any
+    ) -> None:
+        k = self.cardinality
         accuracy = np.clip(accuracy, 1.0 / k + 0.01, 0.99)
         share = component_weights(votes, dependencies)
         self.lf_accuracies_ = accuracy
         self.lf_weights_ = share * np.log(accuracy * (k - 1) / (1 - accuracy))
-        if balance is None:
-            mv = MajorityVote(k).fit(votes, gold=None if gold is None else gold)
-            balance = mv.class_balance_
-        self.class_balance_ = balance
 
     def _accuracies(self, votes: VoteMatrix, gold: np.ndarray | None) -> np.ndarray:
-        m, k = votes.n_lfs, self.cardinality
+        m = votes.n_lfs
         if self.accuracies is not None:
             return _fixed_accuracies(self.accuracies, votes, type(self).__name__)
-        rows, lfs, labels = votes.rows(), np.asarray(votes.lfs, dtype=np.int64), votes.labels()
         if gold is not None and (gold != UNKNOWN).any():
+            rows, lfs, labels = votes.rows(), np.asarray(votes.lfs, dtype=np.int64), votes.labels()
             truth = gold[rows]
             known = truth != UNKNOWN
             hits = (labels == truth) & known
             correct = np.bincount(lfs, weights=hits.astype(float), minlength=m)
             total = np.bincount(lfs, weights=known.astype(float), minlength=m)
         else:
-            counts = votes.class_counts()[:, :k].astype(np.float64)
-            others = counts[rows]
-            others[np.arange(len(rows)), np.minimum(labels, k - 1)] -= 1.0
-            n_other = others.sum(axis=1)
-            keep = n_other > 0
-            agree = others[np.arange(len(rows)), np.minimum(labels, k - 1)] / np.maximum(n_other, 1)
-            correct = np.bincount(lfs[keep], weights=agree[keep], minlength=m)
-            total = np.bincount(lfs[keep], minlength=m).astype(np.float64)
+            correct, total = _agreement(votes, self.cardinality)
+        return self._shrink(correct, total)
+
+    def _shrink(self, correct: np.ndarray, total: np.ndarray) -> np.ndarray:
         s, a0 = self.prior_strength, self.prior_accuracy
         return (correct + s * a0) / (total + s)
 
@@ -212,20 +245,40 @@ class WeightedMajorityVote(BaseLabelModel):
         return probs
 
 
-def component_weights(votes: VoteMatrix, dependencies: Any) -> np.ndarray:
+def _agreement(votes: VoteMatrix, k: int) -> np.ndarray:
+    """``[correct, total]`` per LF: its agreement with the other LFs' majority, and its votes."""
+    m = votes.n_lfs
+    rows, lfs, labels = votes.rows(), np.asarray(votes.lfs, dtype=np.int64), votes.labels()
+    counts = votes.class_counts()[:, :k].astype(np.float64)
+    others = counts[rows]
+    others[np.arange(len(rows)), np.minimum(labels, k - 1)] -= 1.0
+    n_other = others.sum(axis=1)
+    keep = n_other > 0
+    agree = others[np.arange(len(rows)), np.minimum(labels, k - 1)] / np.maximum(n_other, 1)
+    correct = np.bincount(lfs[keep], weights=agree[keep], minlength=m)
+    total = np.bincount(lfs[keep], minlength=m).astype(np.float64)
+    return np.stack([correct, total])
+
+
+def component_weights(votes: VoteMatrix | DaskVoteMatrix, dependencies: Any) -> np.ndarray:
     """1 / (size of each LF's connected component in the dependency graph); ones without one."""
     weights = np.ones(votes.n_lfs)
     if dependencies is None:
         return weights
     from weaklabel.models._units import make_units
 
-    units = make_units(votes, dependencies, cardinality=votes.cardinality, owner="the model")
+    # make_units reads only n_lfs, lf_names and polarity(), which DaskVoteMatrix has too
+    units = make_units(
+        cast(VoteMatrix, votes), dependencies, cardinality=votes.cardinality, owner="the model"
+    )
     for members in units.members:
         weights[list(members)] = 1.0 / len(members)
     return weights
 
 
-def _fixed_accuracies(accuracies: Any, votes: VoteMatrix, owner: str) -> np.ndarray:
+def _fixed_accuracies(
+    accuracies: Any, votes: VoteMatrix | DaskVoteMatrix, owner: str
+) -> np.ndarray:
     from collections.abc import Mapping
 
     if isinstance(accuracies, Mapping):
