@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 OUT ?= out
 
-.PHONY: demo test check lint format typecheck benchmark clean
+.PHONY: demo test check lint format typecheck benchmark clean browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,15 @@ $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.installed
 	$(BIN)/weaklabel run --out $(OUT)
 
-test: $(VENV)/.dev-installed
+# The report's browser test needs Chromium; install it when absent (as root: CI, fresh machines).
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	{ if [ "$$(id -u)" = 0 ]; then \
+	    (apt-get install -y -qq chromium >/dev/null 2>&1 || \
+	     (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)); \
+	  else echo "The report's browser test needs Chromium: sudo apt-get install chromium"; fi; }
+
+test: $(VENV)/.dev-installed browser
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.dev-installed

@@ -41,8 +41,10 @@ def test_run_on_a_csv_writes_all_outputs(fixtures, tmp_path, capsys):
         "labels.jsonl",
         "lf_summary.csv",
         "model.json",
+        "report.html",
         "votes.npz",
     ]
+    assert "weaklabel report" in (out / "report.html").read_text()
     lines = [json.loads(line) for line in (out / "labels.jsonl").read_text().splitlines()]
     assert len(lines) == 8
     first = lines[0]
@@ -301,7 +303,7 @@ def test_no_command_prints_help_and_exits_2(capsys):
     assert "usage: weaklabel" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("command", [[], ["run"], ["apply"], ["fit"], ["summary"]])
+@pytest.mark.parametrize("command", [[], ["run"], ["apply"], ["fit"], ["summary"], ["report"]])
 def test_help_everywhere(command):
     result = subprocess.run(
         [sys.executable, "-m", "weaklabel", *command, "--help"],
@@ -325,3 +327,73 @@ def test_demo_runs_from_python_m(tmp_path):
     assert len(labels) == 1956
     probs = np.array([list(json.loads(line)["probs"].values()) for line in labels])
     assert np.allclose(probs.sum(axis=1), 1)
+
+
+def test_report_command(fixtures, tmp_path, capsys):
+    votes_path, model_path = tmp_path / "votes.npz", tmp_path / "model.json"
+    run_cli(
+        "apply",
+        "--data",
+        fixtures / "comments.csv",
+        "--lfs",
+        fixtures / "tiny_lfs.py",
+        "--out",
+        votes_path,
+        "--text-column",
+        "body",
+        "-q",
+    )
+    run_cli("fit", "--votes", votes_path, "--out", model_path, "-q")
+    out = tmp_path / "report.html"
+    code = run_cli(
+        "report",
+        "--votes",
+        votes_path,
+        "--model",
+        model_path,
+        "--out",
+        out,
+        "--data",
+        fixtures / "comments.csv",
+        "--text-column",
+        "body",
+        "--gold-column",
+        "truth",
+        "--title",
+        "tiny",
+    )
+    assert code == 0, capsys.readouterr().err
+    page = out.read_text()
+    assert "tiny" in page and "example.com" in page  # texts shown beside example rows
+    assert "accuracy on 8 gold rows" in page
+
+
+def test_report_refuses_data_of_another_size(fixtures, tmp_path, capsys):
+    votes_path, model_path = tmp_path / "votes.npz", tmp_path / "model.json"
+    run_cli(
+        "apply",
+        "--data",
+        fixtures / "comments.csv",
+        "--lfs",
+        fixtures / "tiny_lfs.py",
+        "--out",
+        votes_path,
+        "--text-column",
+        "body",
+        "-q",
+    )
+    run_cli("fit", "--votes", votes_path, "--out", model_path, "-q")
+    code = run_cli(
+        "report",
+        "--votes",
+        votes_path,
+        "--model",
+        model_path,
+        "--data",
+        fixtures / "comments.jsonl",
+        "--out",
+        tmp_path / "r.html",
+    )
+    assert code == 1
+    assert "has 2 rows but" in capsys.readouterr().err
+    assert not (tmp_path / "r.html").exists()

@@ -43,6 +43,8 @@ def test_columns_polarity_and_gold(small_votes):
         "correct",
         "incorrect",
         "empirical_accuracy",
+        "accuracy_low",
+        "accuracy_high",
     ]
     assert summary.index.name == "lf"
     assert summary.loc["a", "polarity"] == [0, 1]

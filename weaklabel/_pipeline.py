@@ -20,6 +20,7 @@ from weaklabel._export import write_labels_jsonl
 from weaklabel._gold import UNKNOWN, as_gold
 from weaklabel._lf import LabelingFunction
 from weaklabel._metrics import accuracy
+from weaklabel._report import Report, build_report
 from weaklabel._summary import lf_summary
 from weaklabel._votes import VoteMatrix
 from weaklabel.exceptions import DataError
@@ -33,6 +34,7 @@ OUTPUT_FILES = {
     "votes": "votes.npz",
     "summary": "lf_summary.csv",
     "model": "model.json",
+    "report": "report.html",
 }
 
 
@@ -77,8 +79,9 @@ def run_job(
     checkpoint_dir: str | Path | None = None,
     random_state: int | None = 0,
     progress: bool = True,
+    title: str = "",
 ) -> JobResult:
-    """Label ``data`` with ``lfs`` and write labels, votes, summary and model into ``out_dir``.
+    """Label ``data`` with ``lfs``; write labels, votes, summary, model and report into ``out_dir``.
 
     The gold column, when named, is hidden from the LFs and used only to score. The text column is
     written beside each label and, when the data has no ``text`` column, is also shown to the LFs
@@ -112,9 +115,20 @@ def run_job(
     model_obj.fit(votes)
     probs = model_obj.predict_proba(votes)
     labels = model_obj.predict(votes)
-    summary = lf_summary(votes, gold=gold)
+    summary = lf_summary(votes, gold=gold, model=model_obj)
     scores = None if gold is None else _scores(votes, gold, model, model_obj, labels, random_state)
-    files = _write(out_dir, votes, model_obj, probs, labels, summary, data, text_column)
+    report = build_report(
+        votes,
+        model_obj,
+        probs=probs,
+        data=data,
+        text_column=text_column,
+        gold=gold,
+        descriptions={lf.name: lf.description for lf in lfs},
+        title=title,
+        random_state=random_state,
+    )
+    files = _write(out_dir, votes, model_obj, probs, labels, summary, data, text_column, report)
     return JobResult(votes, model_obj, probs, labels, summary, scores, files)
 
 
@@ -160,6 +174,7 @@ def _write(
     summary: pd.DataFrame,
     data: pd.DataFrame,
     text_column: str | None,
+    report: Report,
 ) -> dict[str, Path]:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -170,6 +185,7 @@ def _write(
     model.save(files["model"])
     with atomic_write(files["summary"]) as handle:
         summary.to_csv(handle)
+    report.save(files["report"])
     # labels last: its presence means the run finished
     write_labels_jsonl(
         files["labels"], probs, labels, row_ids=votes.row_ids, class_names=classes, texts=texts

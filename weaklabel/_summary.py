@@ -14,7 +14,9 @@ from weaklabel.exceptions import DataError
 __all__ = ["lf_summary"]
 
 
-def lf_summary(votes: VoteMatrix, *, gold: Any = None) -> pd.DataFrame:
+def lf_summary(
+    votes: VoteMatrix, *, gold: Any = None, model: Any = None, dependencies: Any = None
+) -> pd.DataFrame:
     """One row per labeling function with what it did on ``votes``.
 
     Everything is computed from the sparse votes; no dense rows x LFs array is built.
@@ -25,6 +27,11 @@ def lf_summary(votes: VoteMatrix, *, gold: Any = None) -> pd.DataFrame:
     gold : array-like or mapping, optional
         Gold labels for some or all rows (see :func:`weaklabel.apply_lfs` for the accepted forms:
         an array with ``-1``/None for unknown, or a row id -> label mapping).
+    model : fitted label model, optional
+        Adds what the model learned about each LF.
+    dependencies : networkx.Graph, optional
+        Dependencies between LFs (declared, or from :func:`weaklabel.models.learn_dependencies`);
+        by default the ones the model was fitted with.
 
     Returns
     -------
@@ -42,7 +49,16 @@ def lf_summary(votes: VoteMatrix, *, gold: Any = None) -> pd.DataFrame:
 
         - ``correct`` / ``incorrect``: its votes that match / miss the gold label;
         - ``empirical_accuracy``: ``correct / (correct + incorrect)``, the accuracy on the rows
-          where it voted (NaN when it voted on no gold row).
+          where it voted (NaN when it voted on no gold row);
+        - ``accuracy_low`` / ``accuracy_high``: its 95% Wilson interval;
+
+        with a model that learned per-LF accuracies:
+
+        - ``learned_accuracy``: the model's estimate of the same accuracy, without gold;
+        - ``weight``: the log-odds a vote of the LF adds for its class,
+          ``log(a (k - 1) / (1 - a))`` for learned accuracy ``a``;
+
+        and with dependencies, ``dependencies``: the LFs it is joined to.
 
     Examples
     --------
@@ -95,4 +111,64 @@ def lf_summary(votes: VoteMatrix, *, gold: Any = None) -> pd.DataFrame:
             frame["empirical_accuracy"] = np.where(
                 total > 0, correct / np.maximum(total, 1), np.nan
             )
+        low, high = wilson_interval(correct, total)
+        frame["accuracy_low"] = low
+        frame["accuracy_high"] = high
+    learned = getattr(model, "lf_accuracies_", None) if model is not None else None
+    if learned is not None:
+        fitted_on = tuple(getattr(model, "lf_names_", votes.lf_names))
+        if len(learned) != m or fitted_on != votes.lf_names:
+            raise DataError(
+                "lf_summary: the model was fitted on other LFs than these votes; pass the model "
+                "fitted on them."
+            )
+        acc = np.clip(np.asarray(learned, dtype=np.float64), 1e-6, 1 - 1e-6)
+        frame["learned_accuracy"] = acc
+        frame["weight"] = np.log(acc * (k - 1) / (1 - acc))
+    graph = dependencies if dependencies is not None else _model_graph(model, votes)
+    if graph is not None:
+        frame["dependencies"] = [
+            sorted((str(n) for n in graph.neighbors(name)), key=votes.lf_names.index)
+            if name in graph
+            else []
+            for name in votes.lf_names
+        ]
     return frame
+
+
+def wilson_interval(
+    successes: Any, trials: Any, *, z: float = 1.959964
+) -> tuple[np.ndarray, np.ndarray]:
+    """The Wilson score interval of a proportion (95% by default); NaN where ``trials`` is 0.
+
+    Examples
+    --------
+    >>> from weaklabel._summary import wilson_interval
+    >>> low, high = wilson_interval([8], [10])
+    >>> round(float(low[0]), 3), round(float(high[0]), 3)
+    (0.49, 0.943)
+    """
+    s = np.asarray(successes, dtype=np.float64)
+    n = np.asarray(trials, dtype=np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = s / n
+        denom = 1 + z**2 / n
+        centre = (p + z**2 / (2 * n)) / denom
+        half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denom
+    empty = n == 0
+    return np.where(empty, np.nan, centre - half), np.where(empty, np.nan, centre + half)
+
+
+def _model_graph(model: Any, votes: VoteMatrix) -> Any:
+    """The dependencies a model was fitted with (its joint units), as a graph; None if none."""
+    units = getattr(model, "units_", None) if model is not None else None
+    if not units or all(len(u) == 1 for u in units):
+        return None
+    import networkx as nx
+
+    graph = nx.Graph()
+    graph.add_nodes_from(votes.lf_names)
+    for unit in units:
+        names = [votes.lf_names[j] for j in unit]
+        graph.add_edges_from((a, b) for i, a in enumerate(names) for b in names[i + 1 :])
+    return graph

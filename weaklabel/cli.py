@@ -64,6 +64,7 @@ def _run(args: argparse.Namespace) -> None:
         data = load_youtube_spam()
         lfs_source = args.lfs or DEMO_LFS
         text_column, id_column, gold_column = "text", "id", "label"
+        title = "YouTube Spam Collection (demo)"
         _info(
             args,
             f"No --data given: running the demo on the bundled YouTube Spam Collection "
@@ -77,6 +78,7 @@ def _run(args: argparse.Namespace) -> None:
         data = read_data(args.data, format=args.format, encoding=args.encoding)
         lfs_source, text_column = args.lfs, args.text_column
         id_column, gold_column = args.id_column, args.gold_column
+        title = str(args.data)
     suite = load_lfs(lfs_source)
     classes = _classes(args, suite.classes)
     result = run_job(
@@ -94,6 +96,7 @@ def _run(args: argparse.Namespace) -> None:
         checkpoint_dir=args.checkpoint,
         random_state=args.seed,
         progress=not args.quiet,
+        title=title,
     )
     _report_run(args, result)
 
@@ -138,6 +141,32 @@ def _fit(args: argparse.Namespace) -> None:
     model = cls(**params).fit(votes, gold=_gold(args, votes))
     model.save(args.out)
     _info(args, f"Fitted {type(model).__name__} on {votes.n_rows:,} rows; wrote {args.out}")
+
+
+def _report(args: argparse.Namespace) -> None:
+    from weaklabel._report import build_report
+    from weaklabel.models import load_model
+
+    votes = VoteMatrix.load(args.votes)
+    model = load_model(args.model)
+    data = None
+    if args.data is not None:
+        data = read_data(args.data, format=args.format, encoding=args.encoding)
+        if len(data) != votes.n_rows:
+            raise DataError(
+                f"{args.data} has {len(data):,} rows but {args.votes} has {votes.n_rows:,}; pass "
+                "the data the votes were made from."
+            )
+    report = build_report(
+        votes,
+        model,
+        data=data,
+        text_column=args.text_column,
+        gold=_gold(args, votes),
+        title=args.title or str(args.data or args.votes),
+    )
+    report.save(args.out)
+    _info(args, f"Wrote {args.out} ({len(report) / 1024:,.0f} KB)")
 
 
 def _summary(args: argparse.Namespace) -> None:
@@ -312,6 +341,25 @@ def _parser() -> argparse.ArgumentParser:
     summary.add_argument("--out", type=Path, help="also write the summary as CSV")
     _gold_options(summary)
     summary.set_defaults(handler=_summary)
+
+    report = commands.add_parser(
+        "report",
+        parents=[common],
+        help="write the HTML report of saved votes and a saved model",
+        description=(
+            "Write one self-contained HTML page (no network needed to open it): LF table, "
+            "coverage, accuracy, conflicts, dependencies, confidence, example rows."
+        ),
+    )
+    report.add_argument(
+        "--votes", type=Path, required=True, help="vote matrix from `weaklabel apply`"
+    )
+    report.add_argument("--model", type=Path, required=True, help="model from `weaklabel fit`")
+    report.add_argument("--out", type=Path, default=Path("report.html"), help="the HTML file")
+    report.add_argument("--text-column", metavar="C", help="column of --data shown beside examples")
+    report.add_argument("--title", help="title shown at the top")
+    _gold_options(report)
+    report.set_defaults(handler=_report)
     return parser
 
 

@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from strategies import vote_matrices
+
+from weaklabel import DataError, VoteMatrix, lf_summary
+from weaklabel.analysis import conflict_examples, explain, label_summary, lf_pairs, wilson_interval
+from weaklabel.datasets import make_votes
+from weaklabel.models import LabelModel, MajorityVote
+
+
+@given(vote_matrices())
+def test_pairs_match_a_dense_reference(votes):
+    dense = votes.to_dense()
+    pairs = lf_pairs(votes).set_index(["lf_a", "lf_b"])
+    n = votes.n_rows
+    for a in range(votes.n_lfs):
+        for b in range(a + 1, votes.n_lfs):
+            both = (dense[:, a] != -1) & (dense[:, b] != -1)
+            key = (votes.lf_names[a], votes.lf_names[b])
+            if not both.any():
+                assert key not in pairs.index
+                continue
+            agree = both & (dense[:, a] == dense[:, b])
+            row = pairs.loc[key]
+            assert row["overlap"] == pytest.approx(both.sum() / n)
+            assert row["conflict"] == pytest.approx((both & ~agree).sum() / n)
+            assert row["agreement"] == pytest.approx(agree.sum() / both.sum())
+
+
+def test_wilson_interval_contains_the_estimate_and_narrows():
+    low, high = wilson_interval([5, 50, 0], [10, 100, 0])
+    assert low[0] < 0.5 < high[0]
+    assert high[1] - low[1] < high[0] - low[0]
+    assert np.isnan(low[2]) and np.isnan(high[2])
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    votes, truth = make_votes(
+        3000, [0.9, 0.8, 0.7, 0.6], [0.6, 0.5, 0.4, 0.5], class_balance=[0.6, 0.4], random_state=3
+    )
+    votes = VoteMatrix.from_dense(
+        votes.to_dense(), cardinality=2, lf_names=["a", "b", "c", "d"], class_names=["no", "yes"]
+    )
+    model = LabelModel(progress=False).fit(votes)
+    return votes, truth, model
+
+
+def test_summary_with_model_and_dependencies(fitted):
+    votes, truth, model = fitted
+    graph = nx.Graph([("a", "c")])
+    graph.add_nodes_from(votes.lf_names)
+    summary = lf_summary(votes, gold=truth, model=model, dependencies=graph)
+    assert np.allclose(summary["learned_accuracy"], model.lf_accuracies_)
+    assert (summary["weight"].diff().dropna() < 0).all()  # better LFs weigh more
+    assert summary.loc["a", "dependencies"] == ["c"] and summary.loc["b", "dependencies"] == []
+    assert (summary["accuracy_low"] <= summary["empirical_accuracy"]).all()
+    assert (summary["empirical_accuracy"] <= summary["accuracy_high"]).all()
+    # learned accuracies track the truth (make_votes' accuracies) within a few points
+    assert np.abs(summary["learned_accuracy"] - [0.9, 0.8, 0.7, 0.6]).max() < 0.06
+
+
+def test_summary_refuses_a_model_of_other_lfs(fitted):
+    votes, _, model = fitted
+    with pytest.raises(DataError, match="fitted on other LFs"):
+        lf_summary(votes.select_lfs(["a", "b"]), model=model)
+
+
+def test_label_summary(fitted):
+    votes, truth, model = fitted
+    probs = model.predict_proba(votes)
+    summary = label_summary(votes, probs, gold=truth, model=model)
+    pred = probs.argmax(axis=1)
+    assert summary.accuracy == pytest.approx((pred == truth).mean())
+    assert summary.confusion.to_numpy().sum() == votes.n_rows
+    assert summary.confusion.loc["yes", "yes"] == ((pred == 1) & (truth == 1)).sum()
+    assert summary.confidence_histogram["rows"].sum() == votes.n_rows
+    assert summary.coverage == pytest.approx((votes.votes_per_row() > 0).mean())
+    assert list(summary.predicted_balance.index) == ["no", "yes"]
+    assert summary.model_balance.sum() == pytest.approx(1)
+    assert 0 < summary.per_class.loc["yes", "f1"] <= 1
+    assert "<table" in summary._repr_html_()
+
+
+def test_label_summary_checks_shapes(fitted):
+    votes, _, _ = fitted
+    with pytest.raises(DataError, match="one row per vote row"):
+        label_summary(votes, np.zeros((3, 2)))
+
+
+def test_conflict_examples(fitted):
+    votes, truth, model = fitted
+    probs = model.predict_proba(votes)
+    examples = conflict_examples(votes, probs, gold=truth, per_lf=4, random_state=0)
+    assert set(examples["kind"]) == {"conflicts_with_model", "wrong_against_gold"}
+    assert examples.groupby(["lf", "kind"]).size().max() <= 4
+    dense = votes.to_dense()
+    for record in examples.itertuples():
+        lf = votes.lf_index(record.lf)
+        assert dense[record.row, lf] == record.vote
+        if record.kind == "conflicts_with_model":
+            assert record.vote != record.label
+        else:
+            assert record.vote != record.gold
+    again = conflict_examples(votes, probs, gold=truth, per_lf=4, random_state=0)
+    pd.testing.assert_frame_equal(examples, again)
+
+
+def test_explain_removing_each_vote(fitted):
+    votes, _, model = fitted
+    row = int(np.flatnonzero(votes.votes_per_row() == 3)[0])
+    table = explain(model, votes, row)
+    assert len(table) == 3
+    assert set(table["lf"]) <= set(votes.lf_names)
+    # effects are differences of two probability vectors: they sum to zero per vote
+    assert np.allclose(table[["effect_no", "effect_yes"]].sum(axis=1), 0)
+    assert table.attrs["probs"]["yes"] == pytest.approx(
+        model.predict_proba(votes[row : row + 1])[0, 1]
+    )
+    voted = table.set_index("lf")
+    for _, record in voted.iterrows():
+        sign = 1 if record["vote"] == "yes" else -1
+        assert sign * record["effect_yes"] > 0  # a vote pushes toward its class
+
+
+def test_explain_works_for_any_model(fitted):
+    votes, _, _ = fitted
+    table = explain(MajorityVote().fit(votes), votes, 0)
+    assert table["learned_accuracy"].isna().all()
+    with pytest.raises(DataError, match="not a row position"):
+        explain(MajorityVote().fit(votes), votes, votes.n_rows)
