@@ -12,6 +12,7 @@ from weaklabel._builders import keyword_lf, length_lf, regex_lf, threshold_lf
 from weaklabel._dask import DaskVoteMatrix
 from weaklabel._lf import LabelingFunction, Preprocessor, labeling_function, preprocessor
 from weaklabel._readers import read_data
+from weaklabel._spacy import entity_lf, pattern_lf, phrase_lf, spacy_preprocessor
 from weaklabel._suite import LFSuite, load_lfs
 from weaklabel._summary import lf_summary
 from weaklabel._version import __version__
@@ -40,13 +41,17 @@ __all__ = [
     "WeaklabelError",
     "__version__",
     "apply_lfs",
+    "entity_lf",
     "keyword_lf",
     "labeling_function",
     "length_lf",
     "lf_summary",
     "load_lfs",
+    "pattern_lf",
+    "phrase_lf",
     "preprocessor",
     "read_data",
     "regex_lf",
+    "spacy_preprocessor",
     "threshold_lf",
 ]

@@ -6,9 +6,17 @@ from importlib import resources
 
 import pandas as pd
 
+from weaklabel._sms import SMS_SPAM_CLASSES, load_sms_spam
 from weaklabel._synthetic import make_dependent_votes, make_votes
 
-__all__ = ["YOUTUBE_SPAM_CLASSES", "load_youtube_spam", "make_dependent_votes", "make_votes"]
+__all__ = [
+    "SMS_SPAM_CLASSES",
+    "YOUTUBE_SPAM_CLASSES",
+    "load_sms_spam",
+    "load_youtube_spam",
+    "make_dependent_votes",
+    "make_votes",
+]
 
 #: Class names of the YouTube spam data, in class-index order.
 YOUTUBE_SPAM_CLASSES = ("ham", "spam")
