@@ -42,24 +42,11 @@ def lf_pairs(votes: VoteMatrix) -> pd.DataFrame:
     >>> lf_pairs(votes).round(3).to_dict("records")[0]
     {'lf_a': 'lf_0', 'lf_b': 'lf_1', 'overlap': 0.667, 'conflict': 0.333, 'agreement': 0.5}
     """
-    k, m, n = votes.cardinality, votes.n_lfs, max(votes.n_rows, 1)
-    one_hot = votes.one_hot()
-    voted = sp.csr_matrix(
-        (np.ones(votes.n_votes), np.asarray(votes.lfs), np.asarray(votes.indptr)),
-        shape=(votes.n_rows, m),
-    )
-    both = sp.triu(voted.T @ voted, k=1).tocoo()
-    same = (one_hot.T @ one_hot).tocsr()
-    lf_of = np.repeat(np.arange(m), k)
-    cls_of = np.tile(np.arange(k), m)
-    same = same.tocoo()
-    keep = (cls_of[same.row] == cls_of[same.col]) & (lf_of[same.row] < lf_of[same.col])
-    agree = sp.coo_matrix(
-        (same.data[keep], (lf_of[same.row[keep]], lf_of[same.col[keep]])), shape=(m, m)
-    ).tocsr()
-    a, b = both.row, both.col
-    together = both.data.astype(np.float64)
-    agreeing = np.asarray(agree[a, b]).ravel()
+    n = max(votes.n_rows, 1)
+    together_m, agree_m = _pair_counts(votes)
+    a, b = np.nonzero(np.triu(together_m, k=1))
+    together = together_m[a, b].astype(np.float64)
+    agreeing = agree_m[a, b].astype(np.float64)
     names = np.asarray(votes.lf_names, dtype=object)
     return pd.DataFrame(
         {
@@ -69,7 +56,24 @@ def lf_pairs(votes: VoteMatrix) -> pd.DataFrame:
             "conflict": (together - agreeing) / n,
             "agreement": agreeing / np.maximum(together, 1),
         }
-    ).sort_values(["lf_a", "lf_b"], key=lambda s: s.map(votes.lf_names.index), ignore_index=True)
+    )
+
+
+def _pair_counts(votes: VoteMatrix) -> tuple[np.ndarray, np.ndarray]:
+    """``(m, m)`` counts of rows where two LFs both vote, and where they vote the same class."""
+    k, m = votes.cardinality, votes.n_lfs
+    voted = sp.csr_matrix(
+        (np.ones(votes.n_votes), np.asarray(votes.lfs), np.asarray(votes.indptr)),
+        shape=(votes.n_rows, m),
+    )
+    one_hot = votes.one_hot()
+    same = (one_hot.T @ one_hot).tocoo()
+    lf_of, cls_of = np.divmod(np.arange(m * k), k)
+    keep = cls_of[same.row] == cls_of[same.col]
+    agree = sp.coo_matrix(
+        (same.data[keep], (lf_of[same.row[keep]], lf_of[same.col[keep]])), shape=(m, m)
+    )
+    return (voted.T @ voted).toarray(), agree.toarray()
 
 
 @dataclass(frozen=True)
@@ -245,11 +249,15 @@ def conflict_examples(
         kinds.append(("wrong_against_gold", (truth[rows] != UNKNOWN) & (labels != truth[rows])))
     parts = []
     for kind, mask in kinds:
+        hits = np.flatnonzero(mask)
+        order = np.argsort(lfs[hits], kind="stable")
+        hits = hits[order]
+        bounds = np.searchsorted(lfs[hits], np.arange(votes.n_lfs + 1))
         for j in range(votes.n_lfs):
-            hits = np.flatnonzero(mask & (lfs == j))
-            if not len(hits):
+            mine = hits[bounds[j] : bounds[j + 1]]
+            if not len(mine):
                 continue
-            chosen = np.sort(rng.choice(hits, size=min(per_lf, len(hits)), replace=False))
+            chosen = np.sort(rng.choice(mine, size=min(per_lf, len(mine)), replace=False))
             parts.append(
                 pd.DataFrame(
                     {

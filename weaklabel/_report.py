@@ -28,6 +28,7 @@ from weaklabel.exceptions import DataError
 __all__ = ["Report", "build_report"]
 
 _MAX_HEATMAP = 40
+_SAMPLE_ROWS = 100_000  # pair rates and dependencies are estimated on this many rows at most
 _TEXT_CHARS = 400
 
 
@@ -84,8 +85,8 @@ def build_report(
     gold : array-like or mapping, optional
         Gold labels: adds accuracies, intervals, confusion matrix and wrong-LF examples.
     dependencies : networkx.Graph, "learn" or None
-        The dependency graph to draw: given, learned from the votes (at most 100,000 rows), or
-        none.
+        The dependency graph to draw: given, learned from the votes, or none. Pair rates (the
+        conflict heatmap) and learned dependencies use at most 100,000 rows drawn at random.
     descriptions : dict of str to str, optional
         One line per LF name (e.g. ``{lf.name: lf.description for lf in lfs}``).
     title : str
@@ -106,7 +107,7 @@ def build_report(
     graph = _graph(votes, model, dependencies)
     summary = lf_summary(votes, gold=gold, model=model, dependencies=graph)
     labels = label_summary(votes, probs, gold=gold, model=model)
-    pairs = lf_pairs(votes)
+    pairs = lf_pairs(_sample(votes))
     examples = conflict_examples(votes, probs, gold=gold, per_lf=per_lf, random_state=random_state)
     context = {
         "title": title or "labels",
@@ -124,6 +125,11 @@ def build_report(
     }
     context["lf_columns"], context["lf_rows"] = _lf_table(summary, descriptions or {}, names)
     context["lf_figures"], context["heatmap_note"] = _lf_figures(votes, summary, pairs, graph)
+    if votes.n_rows > _SAMPLE_ROWS:
+        context["heatmap_note"] += (
+            f" Conflicts between LFs and dependencies are estimated on {_SAMPLE_ROWS:,} rows drawn"
+            " at random."
+        )
     context.update(_label_tables(labels))
     context["example_columns"], context["example_rows"] = _example_table(examples, texts, names)
     context["explanations"] = _explanations(model, votes, probs, texts, names, n_explanations)
@@ -179,14 +185,18 @@ def _graph(votes: VoteMatrix, model: Any, dependencies: Any) -> Any:
         )
     from weaklabel.models import learn_dependencies
 
-    sample = votes
-    if votes.n_rows > 100_000:
-        rows = np.random.default_rng(0).choice(votes.n_rows, 100_000, replace=False)
-        sample = votes[np.sort(rows)]
     try:
-        return learn_dependencies(sample)
+        return learn_dependencies(_sample(votes))
     except DataError:
         return None  # too few rows to learn from
+
+
+def _sample(votes: VoteMatrix) -> VoteMatrix:
+    """At most _SAMPLE_ROWS rows drawn at random (seed 0): pair rates and dependencies."""
+    if votes.n_rows <= _SAMPLE_ROWS:
+        return votes
+    rows = np.random.default_rng(0).choice(votes.n_rows, _SAMPLE_ROWS, replace=False)
+    return votes[np.sort(rows)]
 
 
 def _cards(votes: VoteMatrix, labels: Any, pairs: pd.DataFrame) -> list[dict[str, str]]:
