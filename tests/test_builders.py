@@ -2,7 +2,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from weaklabel import (
     ABSTAIN,
@@ -14,6 +17,7 @@ from weaklabel import (
     regex_lf,
     threshold_lf,
 )
+from weaklabel._builders import _word_counts
 
 TEXTS = [
     "Check out my channel!",
@@ -131,3 +135,49 @@ def test_non_text_column_is_refused(frame):
 
 def test_description_says_what_the_lf_does():
     assert "contains any of 'free'" in keyword_lf("k", ["free"], 1).description
+
+
+#: every character ``str.isspace`` calls whitespace (ASCII, Latin-1 and the multi-byte ones)
+UNICODE_SPACES = [chr(c) for c in range(0x110000) if chr(c).isspace()]
+
+
+@given(
+    st.lists(
+        st.text(alphabet=st.sampled_from([*UNICODE_SPACES, "a", "é", "€", "😀", "\u2003"])),
+        max_size=30,
+    ),
+    st.sampled_from([pa.string(), pa.large_string()]),
+    st.integers(0, 5),
+)
+def test_word_count_is_python_split(texts, type_, start):
+    strings = pa.array(texts, type=type_).slice(min(start, len(texts)))
+    expected = [len(t.split()) for t in strings.to_pylist()]
+    assert _word_counts(strings).tolist() == expected
+
+
+def test_length_in_words_splits_on_unicode_spaces():
+    frame = pd.DataFrame({"text": ["a\u00a0b\u3000c d", "one\u2028two", " ", None]})
+    assert votes_of(length_lf("four", 1, min=4, max=4), frame) == [1, -1, -1, -1]
+    assert votes_of(length_lf("two", 1, min=2, max=2), frame) == [-1, 1, -1, -1]
+    assert votes_of(length_lf("none", 1, max=0), frame) == [-1, -1, 1, -1]
+
+
+def test_word_lengths_counted_once_per_chunk(monkeypatch):
+    from weaklabel import _builders
+
+    calls = []
+
+    def counting(strings):
+        calls.append(len(strings))
+        return _word_counts(strings)
+
+    monkeypatch.setattr(_builders, "_word_counts", counting)
+    frame = pd.DataFrame({"text": ["a b c", "d", "e f g h i", None] * 5})
+    lfs = [length_lf("few", 0, max=2), length_lf("many", 1, min=4), length_lf("three", 1, min=3)]
+    votes = apply_lfs(lfs, frame, progress=False, chunk_size=8).to_dense()
+    assert calls == [8, 8, 4]  # once per chunk, not once per LF
+    assert votes[:4].tolist() == [[-1, -1, 1], [0, -1, -1], [-1, 1, 1], [-1, -1, -1]]
+    # a frame with other texts in the same place is counted afresh
+    other = pd.DataFrame({"text": ["x", "y z w v", "q", None] * 5})
+    again = apply_lfs(lfs, other, progress=False, chunk_size=8).to_dense()
+    assert again[:4].tolist() == [[0, -1, -1], [-1, 1, 1], [0, -1, -1], [-1, -1, -1]]

@@ -44,8 +44,8 @@ def test_suite_loads_with_classes_and_descriptions():
     assert {lf.name for lf in suite.lfs} == {name for name, _, _ in CASES}
     assert all(lf.description and "\n" not in lf.description for lf in suite.lfs)
     assert all(lf.vectorized for lf in suite.lfs)
-    spacy_lfs = [lf for lf in suite.lfs if lf.pre]
-    assert len(spacy_lfs) >= 1 and len({lf.pre for lf in spacy_lfs}) == 1  # one parse per chunk
+    parses = [lf.func.parse for lf in suite.lfs if hasattr(lf.func, "parse")]
+    assert len(parses) >= 1 and len(set(parses)) == 1  # one parse per chunk
 
 
 def test_missing_text_abstains_everywhere():

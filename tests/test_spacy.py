@@ -23,6 +23,7 @@ from weaklabel import (
     ParameterError,
     apply_lfs,
     keyword_lf,
+    labeling_function,
 )
 from weaklabel._doc_cache import DocCache, _doc_bin, _Index, pipeline_identity
 from weaklabel._spacy import entity_lf, pattern_lf, phrase_lf, spacy_preprocessor
@@ -108,7 +109,7 @@ def test_one_parse_per_text_for_several_lfs(monkeypatch):
     nlp = make_nlp()
     parsed = count_parses(monkeypatch, nlp)
     lfs = [*make_lfs(nlp), keyword_lf("free", ["free"], SPAM)]
-    assert len({lf.pre for lf in lfs[:3]}) == 1
+    assert len({lf.func.parse for lf in lfs[:3]}) == 1
     data = pd.DataFrame({"text": TEXTS * 3})  # repeated texts are parsed once too
     apply_lfs(lfs, data, cardinality=2, progress=False, chunk_size=100)
     assert sorted(parsed) == sorted(TEXTS)
@@ -120,9 +121,9 @@ def test_same_settings_give_the_same_preprocessor(tmp_path):
     assert spacy_preprocessor(nlp) is parse
     assert spacy_preprocessor(nlp, cache_dir=tmp_path) is not parse
     assert spacy_preprocessor(spacy.blank("en")) is not parse
-    assert pattern_lf("p", [[{"LOWER": "x"}]], SPAM, nlp=nlp).pre == (parse,)
+    assert pattern_lf("p", [[{"LOWER": "x"}]], SPAM, nlp=nlp).func.parse is parse.func
     cached = spacy_preprocessor(nlp, cache_dir=tmp_path)
-    assert phrase_lf("q", "x", SPAM, nlp=cached).pre == (cached,)
+    assert phrase_lf("q", "x", SPAM, nlp=cached).func.parse is cached.func
     assert "0x" not in repr(parse.func)
 
 
@@ -336,17 +337,67 @@ def test_patterns_added_later_change_the_key(tmp_path):
     assert lf({"text": "cash only"}) == SPAM
 
 
+def with_token_count(parse):
+    """The builder LFs plus a row LF reading the Docs themselves."""
+
+    @labeling_function(pre=[parse])
+    def long_message(x):
+        return SPAM if len(x.doc) > 8 else ABSTAIN
+
+    return [*make_lfs(parse), long_message]
+
+
 def test_damaged_cache_files_are_parsed_again(tmp_path, monkeypatch):
     data = pd.DataFrame({"text": TEXTS})
     nlp = make_nlp()
     parse = spacy_preprocessor(nlp, cache_dir=tmp_path)
-    first = apply_lfs(make_lfs(parse), data, progress=False)
+    first = apply_lfs(with_token_count(parse), data, progress=False)
     (doc_file,) = tmp_path.glob("*/*.spacy")
     doc_file.write_bytes(b"not a DocBin")
+    for outcomes in tmp_path.glob("*/*.*.npy"):
+        if not outcomes.name.endswith(".keys.npy"):
+            outcomes.write_bytes(b"damaged")
     other = make_nlp()  # a new process would see the same files
     parsed = count_parses(monkeypatch, other)
-    again = apply_lfs(make_lfs(spacy_preprocessor(other, cache_dir=tmp_path)), data, progress=False)
+    again_parse = spacy_preprocessor(other, cache_dir=tmp_path)
+    again = apply_lfs(with_token_count(again_parse), data, progress=False)
     assert sorted(parsed) == sorted(TEXTS) and dense(again) == dense(first)
+
+
+def test_warm_builders_rebuild_no_doc(tmp_path, monkeypatch):
+    from weaklabel._doc_cache import PipelineStore
+
+    data = pd.DataFrame({"text": TEXTS * 2})
+    parse = spacy_preprocessor(make_nlp(), cache_dir=tmp_path)
+    first = apply_lfs(make_lfs(parse), data, progress=False, chunk_size=4)
+    stored = [p for p in tmp_path.glob("*/*.npy") if not p.name.endswith(".keys.npy")]
+    assert len(stored) == 3 * len(list(tmp_path.glob("*/*.spacy")))  # one per rule and DocBin
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a Doc was rebuilt or parsed")
+
+    monkeypatch.setattr(PipelineStore, "docs_at", refuse)
+    other = make_nlp()  # a new process: the outcomes come from the files
+    monkeypatch.setattr(type(other), "pipe", refuse)
+    again = apply_lfs(make_lfs(spacy_preprocessor(other, cache_dir=tmp_path)), data, progress=False)
+    assert dense(again) == dense(first)
+    # a rule on a custom attribute runs user code: its outcomes are never stored
+    from spacy.tokens import Token
+
+    Token.set_extension("is_cash", getter=lambda token: token.lower_ == "cash", force=True)
+    custom = pattern_lf("custom", [[{"_": {"is_cash": True}}]], SPAM, nlp=parse)
+    assert custom.func.key is None
+
+
+def test_outcomes_follow_the_rule_not_the_label(tmp_path):
+    data = pd.DataFrame({"text": TEXTS})
+    parse = spacy_preprocessor(make_nlp(), cache_dir=tmp_path)
+    spam = apply_lfs([entity_lf("m", "MONEY", SPAM, nlp=parse)], data, progress=False)
+    ham = apply_lfs([entity_lf("m", "MONEY", HAM, nlp=parse)], data, progress=False)
+    assert [[v if v < 0 else HAM for v in row] for row in dense(spam)] == dense(ham)
+    assert dense(ham) != [[ABSTAIN]] * len(TEXTS)
+    other = apply_lfs([phrase_lf("m", ["$"], SPAM, nlp=parse)], data, progress=False)
+    assert dense(other) != dense(spam)  # another rule, with its own stored outcomes
 
 
 def test_keys_agree_on_all_128_bits(tmp_path, monkeypatch):

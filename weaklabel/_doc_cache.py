@@ -37,6 +37,7 @@ import hashlib
 import json
 import os
 import re
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -137,46 +138,104 @@ class PipelineStore:
         self.nlp = nlp
         self.identity = identity
         self._index = _Index()
+        self._rules: dict[tuple[str, str], np.ndarray] = {}
+        self._lock = threading.RLock()
 
     def get(self, texts: Sequence[str]) -> list[Doc | None]:
         """The cached Doc of each text, or None where there is none."""
-        found: list[Doc | None] = [None] * len(texts)
         if not texts:
-            return found
-        self._refresh()
-        index = self._index  # _read may drop a damaged pair and start a new index
-        keys = text_keys(texts)
-        locations = index.lookup(keys)
-        hit = np.flatnonzero(locations >= 0)
-        files = locations[hit] >> 32
-        for file_id in np.unique(files):
-            rows = hit[files == file_id]
-            positions = (locations[rows] & 0xFFFFFFFF).astype(np.int64)
-            docs = self._read(index.stems[int(file_id)], positions)
-            if docs is None:
-                continue
-            for row, doc in zip(rows.tolist(), docs, strict=True):
-                found[row] = doc
+            return []
+        return self.docs_at(self.lookup(text_keys(texts)))
+
+    def lookup(self, keys: np.ndarray) -> np.ndarray:
+        """Where each text key is stored (``file id << 32 | position``), -1 where it is not."""
+        with self._lock:
+            self._refresh()
+            return self._index.lookup(keys)
+
+    def docs_at(self, locations: np.ndarray) -> list[Doc | None]:
+        """The Docs at ``locations`` (from :meth:`lookup`), None where -1 or unreadable."""
+        found: list[Doc | None] = [None] * len(locations)
+        with self._lock:
+            for rows, stem, positions in self._by_file(locations):
+                docs = self._read(stem, positions)
+                if docs is None:
+                    continue
+                for row, doc in zip(rows.tolist(), docs, strict=True):
+                    found[row] = doc
         return found
 
-    def put(self, texts: Sequence[str], docs: Sequence[Doc]) -> None:
-        """Store the Docs of ``texts`` (newly parsed) in a new pair of files."""
+    def put(
+        self, texts: Sequence[str], docs: Sequence[Doc], keys: np.ndarray | None = None
+    ) -> None:
+        """Store the Docs of ``texts`` (newly parsed; ``keys``: their text keys, if known)."""
         if not texts:
             return
-        keys = text_keys(texts)
+        keys = text_keys(texts) if keys is None else keys
         stem = _digest(keys.tobytes())[:32]
-        if stem in self._index.known:
-            return
-        self.folder.mkdir(parents=True, exist_ok=True)
-        about = self.folder / "pipeline.json"
-        if not about.exists():
-            with atomic_write(about) as handle:
-                json.dump(self.identity, handle, indent=2, sort_keys=True)
-        with atomic_write(self.folder / f"{stem}.spacy", "wb") as handle:
-            handle.write(_doc_bin(docs, self.nlp.vocab).to_bytes())
-        with atomic_write(self.folder / f"{stem}{_KEYS}", "wb") as handle:
-            np.save(handle, keys, allow_pickle=False)
-        self._index.add(stem, keys)
+        with self._lock:
+            if stem in self._index.known:
+                return
+            self.folder.mkdir(parents=True, exist_ok=True)
+            about = self.folder / "pipeline.json"
+            if not about.exists():
+                with atomic_write(about) as handle:
+                    json.dump(self.identity, handle, indent=2, sort_keys=True)
+            with atomic_write(self.folder / f"{stem}.spacy", "wb") as handle:
+                handle.write(_doc_bin(docs, self.nlp.vocab).to_bytes())
+            with atomic_write(self.folder / f"{stem}{_KEYS}", "wb") as handle:
+                np.save(handle, keys, allow_pickle=False)
+            self._index.add(stem, keys)
+
+    def outcomes(self, rule: str, locations: np.ndarray) -> np.ndarray:
+        """What the rule ``rule`` (a key) gave on the Docs at ``locations``: 1, 0, or -1 unknown.
+
+        A rule's outcomes on the Docs of one DocBin are kept in ``<stem>.<rule>.npy`` once known
+        for all of them, so a later run with the same rule needs neither the Docs nor the rule.
+        """
+        out = np.full(len(locations), -1, dtype=np.int8)
+        with self._lock:
+            for rows, stem, positions in self._by_file(locations):
+                out[rows] = self._outcomes(rule, stem)[positions]
+        return out
+
+    def record(self, rule: str, locations: np.ndarray, outcomes: np.ndarray) -> None:
+        """Note the rule's ``outcomes`` (bool) on the Docs at ``locations``; store whole files."""
+        with self._lock:
+            for rows, stem, positions in self._by_file(locations):
+                known = self._outcomes(rule, stem)
+                if known.min() >= 0:
+                    continue
+                known[positions] = outcomes[rows]
+                if known.min() >= 0:
+                    with atomic_write(self.folder / f"{stem}.{rule}.npy", "wb") as handle:
+                        np.save(handle, known.astype(bool), allow_pickle=False)
+
+    def _by_file(self, locations: np.ndarray) -> list[tuple[np.ndarray, str, np.ndarray]]:
+        """``(rows, stem, positions)`` for each live file that ``locations`` point into."""
+        hit = np.flatnonzero(locations >= 0)
+        files = locations[hit] >> 32
+        out = []
+        for file_id in np.unique(files).tolist():
+            stem = self._index.stems[file_id]
+            if stem in self._index.known:  # not dropped as damaged since
+                rows = hit[files == file_id]
+                positions = (locations[rows] & 0xFFFFFFFF).astype(np.int64)
+                out.append((rows, stem, positions))
+        return out
+
+    def _outcomes(self, rule: str, stem: str) -> np.ndarray:
+        """The rule's known outcomes on one file's Docs (int8, -1 unknown), read once."""
+        known = self._rules.get((rule, stem))
+        if known is None:
+            size = self._index.sizes[stem]
+            known = np.full(size, -1, dtype=np.int8)
+            with contextlib.suppress(OSError, ValueError, EOFError):
+                stored = np.load(self.folder / f"{stem}.{rule}.npy", allow_pickle=False)
+                if stored.shape == (size,) and stored.dtype == bool:
+                    known = stored.astype(np.int8)
+            self._rules[(rule, stem)] = known
+        return known
 
     def _refresh(self) -> None:
         """Index the files other processes (or earlier runs) wrote since the last look."""
@@ -186,7 +245,7 @@ class PipelineStore:
             return
         for name in names:
             stem = name[: -len(_KEYS)]
-            if stem in self._index.known:
+            if stem in self._index.known or stem in self._index.dropped:
                 continue
             try:
                 keys = np.load(self.folder / name, allow_pickle=False)
@@ -213,7 +272,7 @@ class PipelineStore:
             # a damaged or vanished file: forget the pair, so its texts are parsed and stored anew
             with contextlib.suppress(OSError):
                 os.unlink(self.folder / f"{stem}{_KEYS}")
-            self._index = _Index()
+            self._index.drop(stem)
             return None
         return [docs[i] for i in np.searchsorted(wanted, positions).tolist()]
 
@@ -222,18 +281,23 @@ class _Index:
     """Text key -> location (``file id << 32 | position``), kept as a few sorted segments.
 
     A segment holds three aligned arrays: the first 64 bits of the keys (sorted), the other 64
-    bits, and the locations.
+    bits, and the locations. File ids never change, so a location stays valid: it points to the
+    same file, or to one dropped since (no longer in ``known``).
     """
 
     def __init__(self) -> None:
         self.stems: list[str] = []
         self.known: set[str] = set()
+        self.sizes: dict[str, int] = {}
+        self.dropped: set[str] = set()
         self._segments: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
 
     def add(self, stem: str, keys: np.ndarray) -> None:
         file_id = len(self.stems)
         self.stems.append(stem)
         self.known.add(stem)
+        self.dropped.discard(stem)
+        self.sizes[stem] = len(keys)
         locations = (np.int64(file_id) << 32) | np.arange(len(keys), dtype=np.int64)
         self._segments.append(_sorted(keys[:, 0], keys[:, 1], locations))
         # merge like a binary counter: O(log files) segments, O(n log n) work in all
@@ -243,6 +307,20 @@ class _Index:
             newer, older = self._segments.pop(), self._segments.pop()
             merged = (np.concatenate([a, b]) for a, b in zip(older, newer, strict=True))
             self._segments.append(_sorted(*merged))
+
+    def drop(self, stem: str) -> None:
+        """Forget a file (found damaged): its keys are no longer found."""
+        if stem not in self.known:
+            return
+        self.known.discard(stem)
+        self.dropped.add(stem)
+        file_id = self.stems.index(stem)
+        segments = []
+        for first, second, locations in self._segments:
+            keep = (locations >> 32) != file_id
+            if keep.any():
+                segments.append((first[keep], second[keep], locations[keep]))
+        self._segments = segments
 
     def lookup(self, keys: np.ndarray) -> np.ndarray:
         """The location of each key (rows of two ``uint64``), -1 where it is not cached."""

@@ -124,12 +124,13 @@ def build_report(
         "per_lf": per_lf,
     }
     context["lf_columns"], context["lf_rows"] = _lf_table(summary, descriptions or {}, names)
-    context["lf_figures"], context["heatmap_note"] = _lf_figures(votes, summary, pairs, graph)
+    context["lf_figures"], note = _lf_figures(votes, summary, pairs, graph)
     if votes.n_rows > _SAMPLE_ROWS:
-        context["heatmap_note"] += (
+        note += (
             f" Conflicts between LFs and dependencies are estimated on {_SAMPLE_ROWS:,} rows drawn"
             " at random."
         )
+    context["heatmap_note"] = note
     context.update(_label_tables(labels))
     context["example_columns"], context["example_rows"] = _example_table(examples, texts, names)
     context["explanations"] = _explanations(model, votes, probs, texts, names, n_explanations)

@@ -13,21 +13,23 @@ loaded with ``spacy.load`` and never downloaded.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import os
 import re
+import threading
 import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
 from weaklabel._builders import _check_label
-from weaklabel._doc_cache import DocCache
+from weaklabel._doc_cache import DocCache, PipelineStore, text_keys
 from weaklabel._lf import LabelingFunction, Preprocessor
 from weaklabel._params import check_choice, check_int, closest, parameter_error
 from weaklabel._votes import ABSTAIN
@@ -166,7 +168,7 @@ def pattern_lf(
     (1, -1)
     """
     owner = f"pattern_lf({name!r})"
-    pre, parse = _parser(nlp, owner)
+    parse = _parser(nlp, owner)
     label = _check_label(label, owner)
     checked = _check_patterns(patterns, owner)
     from spacy.matcher import Matcher
@@ -178,11 +180,14 @@ def pattern_lf(
         raise ParameterError(
             f"The 'patterns' parameter of {owner} must hold valid spaCy token patterns: {exc}"
         ) from None
-    rule = _MatchRule(parse.field, _dump(checked), label, matcher)
+    spec = _dump(["pattern", checked])
+    # a custom attribute (``{"_": ...}``) may run user code, so its outcomes are never stored
+    custom = any("_" in token for pattern in checked for token in pattern)
+    key = None if custom else _rule_key(spec)
+    rule = _MatchRule(parse, spec, label, matcher, key)
     return LabelingFunction(
         rule,
         name=name,
-        pre=[pre],
         vectorized=True,
         description=f"votes {label} when {parse.column} matches one of {len(checked)} token "
         "patterns",
@@ -224,7 +229,7 @@ def phrase_lf(
     (0, -1)
     """
     owner = f"phrase_lf({name!r})"
-    pre, parse = _parser(nlp, owner)
+    parse = _parser(nlp, owner)
     label = _check_label(label, owner)
     words = _check_strings("terms", terms, owner, "a word or phrase, or a list of them")
     attr = check_choice("attr", attr, _PHRASE_ATTRS, owner=owner)
@@ -243,12 +248,12 @@ def phrase_lf(
             f"The 'attr' parameter of {owner} is {attr!r}, which the pipeline "
             f"{_describe(language)} does not set: {exc} Use attr='LOWER' or a trained pipeline."
         ) from None
-    rule = _MatchRule(parse.field, _dump([attr, words]), label, matcher)
+    spec = _dump(["phrase", attr, words])
+    rule = _MatchRule(parse, spec, label, matcher, _rule_key(spec))
     shown = ", ".join(repr(w) for w in words[:5]) + (", ..." if len(words) > 5 else "")
     return LabelingFunction(
         rule,
         name=name,
-        pre=[pre],
         vectorized=True,
         description=f"votes {label} when {parse.column} contains any of {shown}",
     )
@@ -288,7 +293,7 @@ def entity_lf(
     (1, -1)
     """
     owner = f"entity_lf({name!r})"
-    pre, parse = _parser(nlp, owner)
+    parse = _parser(nlp, owner)
     label = _check_label(label, owner)
     labels = _check_strings("entity_labels", entity_labels, owner, "an entity label or a list")
     language = parse.nlp
@@ -316,11 +321,10 @@ def entity_lf(
             unknown[0],
             f"Did you mean {guess!r}?" if guess else "Add patterns with that label first.",
         )
-    rule = _EntityRule(parse.field, tuple(labels), label)
+    rule = _EntityRule(parse, tuple(labels), label, _rule_key("entity", labels))
     return LabelingFunction(
         rule,
         name=name,
-        pre=[pre],
         vectorized=True,
         description=f"votes {label} when {parse.column} has a {' or '.join(labels)} entity",
     )
@@ -330,7 +334,12 @@ def entity_lf(
 
 
 class _Parse:
-    """Parses the texts of a chunk, reading and filling the Doc cache (see spacy_preprocessor)."""
+    """Parses the texts of a chunk, reading and filling the Doc cache (see spacy_preprocessor).
+
+    It remembers the last chunk it saw (per thread): the preprocessor and every builder LF on the
+    same chunk share one parse. With a cache, builder rules ask :meth:`outcomes`, which reads what
+    a rule gave on each cached Doc from earlier runs, so a warm run rebuilds no Doc for them.
+    """
 
     def __init__(
         self,
@@ -347,23 +356,89 @@ class _Parse:
         self.field = field
         self.batch_size = batch_size
         self.n_process = n_process
+        self.cache_dir = cache_dir
         self.cache = DocCache(cache_dir) if cache_dir is not None else None
         self.progress = progress
+        self.preprocessor: Preprocessor | None = None
+        self._last = threading.local()
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        del state["_last"], state["cache"]  # per process: the cache is opened again there
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self.cache = DocCache(self.cache_dir) if self.cache_dir is not None else None
+        self._last = threading.local()
 
     def __call__(self, frame: pd.DataFrame) -> dict[str, list[Doc]]:
+        chunk = self._chunk(frame)
+        docs = self._docs(chunk)
+        return {self.field: [docs[i] for i in chunk.inverse.tolist()]}
+
+    def outcomes(self, rule: _Rule, frame: pd.DataFrame) -> np.ndarray:
+        """Whether ``rule`` fires on each row's Doc (bool per row)."""
+        chunk = self._chunk(frame)
+        if chunk.store is None or rule.key is None:
+            docs = self._docs(chunk)
+            fired = np.fromiter(map(rule.test, docs), dtype=bool, count=len(docs))
+            return fired[chunk.inverse]
+        locations = self._locations(chunk)
+        known = chunk.store.outcomes(rule.key, locations)
+        todo = np.flatnonzero(known < 0)
+        if len(todo):
+            docs = self._docs(chunk)
+            found = np.fromiter((rule.test(docs[i]) for i in todo.tolist()), bool, len(todo))
+            known[todo] = found
+            chunk.store.record(rule.key, locations[todo], found)
+        return known.astype(bool)[chunk.inverse]
+
+    def _chunk(self, frame: pd.DataFrame) -> _Chunk:
+        """What is known about ``frame``'s texts: shared while the LFs of one chunk run.
+
+        ``apply_lfs`` hands every LF of a chunk the same frame object; another frame (the next
+        chunk, or a later call, maybe after rules were added to the pipeline) starts afresh.
+        """
         texts = _texts(frame, self.column)
-        unique = list(dict.fromkeys(texts))
-        docs: dict[str, Doc] = {}
-        store = self.cache.open(self.nlp) if self.cache is not None else None
-        if store is not None:
-            docs = {t: d for t, d in zip(unique, store.get(unique), strict=True) if d is not None}
-        missing = [t for t in unique if t not in docs] if docs else unique
+        last: _Chunk | None = getattr(self._last, "chunk", None)
+        if last is None or last.frame is not frame or last.texts != texts:
+            store = self.cache.open(self.nlp) if self.cache is not None else None
+            last = self._last.chunk = _Chunk(frame, texts, store)
+        return last
+
+    def _locations(self, chunk: _Chunk) -> np.ndarray:
+        """Where the chunk's texts are in the cache, after storing the ones that were not."""
+        assert chunk.store is not None
+        if chunk.locations is None:
+            locations = chunk.store.lookup(chunk.keys())
+            if (locations < 0).any():
+                self._docs(chunk)  # parses and stores what is missing; sets chunk.locations
+            else:
+                chunk.locations = locations
+        assert chunk.locations is not None
+        return chunk.locations
+
+    def _docs(self, chunk: _Chunk) -> list[Doc]:
+        """The Doc of each distinct text of the chunk: from the cache, else parsed (and stored)."""
+        if chunk.docs is not None:
+            return chunk.docs
+        store = chunk.store
+        if store is None:
+            chunk.docs = self.parse(chunk.unique)
+            return chunk.docs
+        keys = chunk.keys()
+        found = store.docs_at(store.lookup(keys))  # None where not cached, or damaged
+        missing = [i for i, doc in enumerate(found) if doc is None]
         if missing:
-            parsed = self.parse(missing)
-            if store is not None:
-                store.put(missing, parsed)
-            docs.update(zip(missing, parsed, strict=True))
-        return {self.field: [docs[t] for t in texts]}
+            texts = [chunk.unique[i] for i in missing]
+            parsed = self.parse(texts)
+            store.put(texts, parsed, keys[missing])
+            for i, doc in zip(missing, parsed, strict=True):
+                found[i] = doc
+        chunk.locations = store.lookup(keys)
+        chunk.docs = cast("list[Doc]", found)
+        return chunk.docs
 
     def parse(self, texts: list[str]) -> list[Doc]:
         """``nlp.pipe`` over ``texts``, with a progress bar."""
@@ -384,6 +459,28 @@ class _Parse:
             f"spacy_preprocessor({_describe(self.nlp)}, column={self.column!r}, "
             f"field={self.field!r})"
         )
+
+
+class _Chunk:
+    """One chunk's texts and what has been worked out about them so far."""
+
+    def __init__(self, frame: pd.DataFrame, texts: list[str], store: PipelineStore | None) -> None:
+        self.frame = frame
+        self.texts = texts
+        self.store = store
+        positions: dict[str, int] = {}
+        self.inverse = np.fromiter(
+            (positions.setdefault(t, len(positions)) for t in texts), np.int64, len(texts)
+        )
+        self.unique = list(positions)
+        self.locations: np.ndarray | None = None
+        self.docs: list[Doc] | None = None
+        self._keys: np.ndarray | None = None
+
+    def keys(self) -> np.ndarray:
+        if self._keys is None:
+            self._keys = text_keys(self.unique)
+        return self._keys
 
 
 def _preprocessor(
@@ -416,18 +513,19 @@ def _preprocessor(
     if pre is None:
         parse = _Parse(language, column, field, batch_size, n_process, cache, bool(progress))
         pre = _PREPROCESSORS[key] = Preprocessor(parse, name="spacy", batch=True)
+        parse.preprocessor = pre  # builder LFs hold the parse: keep the shared entry alive
     return pre
 
 
-def _parser(nlp: Any, owner: str) -> tuple[Preprocessor, _Parse]:
-    """The spaCy preprocessor a builder attaches, and its parse function."""
+def _parser(nlp: Any, owner: str) -> _Parse:
+    """The parse function of the spaCy preprocessor a builder uses."""
     if isinstance(nlp, Preprocessor):
         if not isinstance(nlp.func, _Parse):
             raise parameter_error("nlp", owner, _NLP_RULE, nlp)
-        return nlp, nlp.func
+        return nlp.func
     pre = _preprocessor(nlp, owner)
     assert isinstance(pre.func, _Parse)
-    return pre, pre.func
+    return pre.func
 
 
 def _pipeline(nlp: Any, owner: str) -> Language:
@@ -504,59 +602,48 @@ def _describe(nlp: Language) -> str:
 # -- the rules (small classes, as in weaklabel._builders) -------------------------------------
 
 
-@dataclass(frozen=True)
-class _MatchRule:
-    field: str
-    spec: str  # the patterns or terms, as JSON: what identifies the rule across runs
+class _Rule:
+    """A test on one Doc; ``key`` names it in the cache of outcomes (None: never cached)."""
+
+    parse: _Parse
     label: int
-    matcher: Any = dataclasses.field(repr=False, compare=False)
+    key: str | None
+
+    def test(self, doc: Doc) -> bool:
+        raise NotImplementedError
 
     def __call__(self, frame: pd.DataFrame) -> np.ndarray:
-        matcher, label = self.matcher, self.label
-        docs = _docs(frame, self.field)
-        return np.fromiter(
-            (label if doc is not None and matcher(doc) else ABSTAIN for doc in docs),
-            dtype=np.int64,
-            count=len(docs),
-        )
+        fired = self.parse.outcomes(self, frame)
+        return np.where(fired, self.label, ABSTAIN).astype(np.int64)
 
 
-@dataclass(frozen=True)
-class _EntityRule:
-    field: str
+@dataclass(frozen=True, eq=False)
+class _MatchRule(_Rule):
+    parse: _Parse
+    spec: str  # the kind and the patterns or terms, as JSON: what identifies the rule across runs
+    label: int
+    matcher: Any = dataclasses.field(repr=False)
+    key: str | None = dataclasses.field(repr=False, default=None)
+
+    def test(self, doc: Doc) -> bool:
+        return len(self.matcher(doc)) > 0
+
+
+@dataclass(frozen=True, eq=False)
+class _EntityRule(_Rule):
+    parse: _Parse
     entity_labels: tuple[str, ...]
     label: int
+    key: str | None = dataclasses.field(repr=False, default=None)
 
-    def __call__(self, frame: pd.DataFrame) -> np.ndarray:
-        wanted, label = self.entity_labels, self.label
-        docs = _docs(frame, self.field)
-        return np.fromiter(
-            (
-                label if doc is not None and any(e.label_ in wanted for e in doc.ents) else ABSTAIN
-                for doc in docs
-            ),
-            dtype=np.int64,
-            count=len(docs),
-        )
+    def test(self, doc: Doc) -> bool:
+        wanted = self.entity_labels
+        return any(e.label_ in wanted for e in doc.ents)
 
 
-def _docs(frame: pd.DataFrame, name: str) -> list[Any]:
-    from spacy.tokens import Doc
-
-    if name not in frame.columns:
-        raise DataError(
-            f"the LF reads the field {name!r} that its spaCy preprocessor adds, and the chunk "
-            f"lacks it (columns: {', '.join(map(str, frame.columns))}); build spaCy LFs with "
-            "pattern_lf, phrase_lf or entity_lf, which attach the preprocessor."
-        )
-    docs = frame[name].tolist()
-    first = next((d for d in docs if d is not None), None)
-    if first is not None and not isinstance(first, Doc):
-        raise DataError(
-            f"field {name!r} must hold spaCy Docs; it holds {type(first).__name__}. Another "
-            "preprocessor or column may use the same name."
-        )
-    return docs
+def _rule_key(*parts: Any) -> str:
+    """The name of a rule's outcomes in the cache; bump the version when a test changes."""
+    return hashlib.blake2b(_dump(["weaklabel-rule-1", *parts]).encode(), digest_size=8).hexdigest()
 
 
 def _check_patterns(patterns: Any, owner: str) -> list[list[dict[str, Any]]]:
