@@ -181,3 +181,45 @@ def test_word_lengths_counted_once_per_chunk(monkeypatch):
     other = pd.DataFrame({"text": ["x", "y z w v", "q", None] * 5})
     again = apply_lfs(lfs, other, progress=False, chunk_size=8).to_dense()
     assert again[:4].tolist() == [[0, -1, -1], [-1, 1, 1], [0, -1, -1], [-1, -1, -1]]
+
+
+def test_screened_votes_equal_unscreened():
+    from weaklabel._builders import Screen
+
+    rng = np.random.default_rng(0)
+    words = ["free", "Free", "FREE", "win", "call", "now", "text", "hi", "sub", "subway", "£5"]
+    texts = [" ".join(rng.choice(words, size=rng.integers(0, 6))) for _ in range(400)]
+    frame = pd.DataFrame({"text": texts, "title": texts[::-1], "n": range(400)})
+    frame.loc[[3, 50], "text"] = None
+    lfs = [
+        keyword_lf("free", ["free"], 1),
+        keyword_lf("free_exact", ["FREE"], 1, case_sensitive=True),
+        keyword_lf("call_now", ["call", "now"], 1, mode="all"),
+        regex_lf("money", r"£\d", 1),
+        keyword_lf("sub", ["sub"], 0, whole_words=False),
+        regex_lf("title_hi", r"\bhi\b", 0, column="title"),
+        keyword_lf("title_win", ["win"], 1, column="title"),
+        length_lf("short", 0, max=1),
+        threshold_lf("big_n", 1, column="n", min=390),
+    ]
+    screens = Screen.plan(lfs)
+    assert [sorted(s.rules) for s in screens] == [[0, 1, 2, 3, 4], [5, 6]]
+    votes = apply_lfs(lfs, frame, progress=False, chunk_size=64).to_dense()
+    alone = np.column_stack([lf.vote_batch(frame) for lf in lfs])
+    assert (votes == alone).all() and (votes != ABSTAIN).sum() > 200
+
+
+def test_screens_are_bounded():
+    from weaklabel._builders import Screen
+
+    many = [keyword_lf(f"k{i}", [f"w{i}"], 1) for i in range(20)]
+    assert [len(s.rules) for s in Screen.plan(many)] == [8, 8, 4]
+    long = [keyword_lf(f"k{i}", [f"word{j}x{i}" for j in range(200)], 1) for i in range(3)]
+    assert Screen.plan(long) == []  # each alone passes the size bound
+    assert Screen.plan([keyword_lf("one", ["x"], 1)]) == []
+
+
+def test_screen_on_a_bad_column_leaves_the_error_to_the_lfs():
+    lfs = [keyword_lf("a", ["x"], 1), keyword_lf("b", ["y"], 1)]
+    with pytest.raises(LabelingFunctionError, match="must hold text"):
+        apply_lfs(lfs, pd.DataFrame({"text": [1, 2]}), progress=False)

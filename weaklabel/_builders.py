@@ -186,12 +186,79 @@ class _Match:
     label: int
 
     def __call__(self, frame: pd.DataFrame) -> np.ndarray:
-        strings = _strings(frame, self.column, "text")
+        return _votes(self._hits(_strings(frame, self.column, "text")), self.label)
+
+    def on_rows(self, frame: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
+        """The votes on ``frame``, given that it can only fire on ``rows`` (see :class:`Screen`)."""
+        votes = np.full(len(frame), ABSTAIN, dtype=np.int64)
+        if len(rows):
+            strings = _strings(frame, self.column, "text").take(pa.array(rows))
+            votes[rows] = _votes(self._hits(strings), self.label)
+        return votes
+
+    @property
+    def screen(self) -> str:
+        """A pattern that matches wherever this rule fires (its first pattern, flags inline)."""
+        return f"(?i:{self.patterns[0]})" if self.ignore_case else f"(?:{self.patterns[0]})"
+
+    def _hits(self, strings: pa.Array) -> Any:
         hit = None
         for pattern in self.patterns:
             found = pc.match_substring_regex(strings, pattern, ignore_case=self.ignore_case)
             hit = found if hit is None else pc.and_(hit, found)
-        return _votes(hit, self.label)
+        return hit
+
+
+class Screen:
+    """Keyword and regex LFs on one column, screened together: one RE2 pass over a chunk with
+    the union of their patterns finds the rows where any of them can fire, and each LF then runs
+    on those rows only. The union matches wherever a member does, so the votes are unchanged;
+    each pass over a chunk costs about as much as one LF, so with ``n`` members and a share ``f``
+    of rows passing, ``1 + n f`` passes replace ``n``.
+    """
+
+    #: at most this many LFs, and this many characters of patterns, per screen
+    MAX_MEMBERS = 8
+    MAX_CHARS = 4000
+
+    def __init__(self, column: str, rules: dict[int, _Match]) -> None:
+        self.column = column
+        self.rules = rules  # LF index -> its rule
+        self.pattern = "|".join(rule.screen for rule in rules.values())
+
+    @classmethod
+    def plan(cls, lfs: Sequence[LabelingFunction]) -> list[Screen]:
+        """Screens for the keyword and regex LFs among ``lfs`` (keyed by index into it)."""
+        by_column: dict[str, dict[int, _Match]] = {}
+        for j, lf in enumerate(lfs):
+            if isinstance(lf.func, _Match) and not lf.pre and not lf.resources:
+                by_column.setdefault(lf.func.column, {})[j] = lf.func
+        screens = []
+        for column, rules in by_column.items():
+            group: dict[int, _Match] = {}
+            for j, rule in [*rules.items(), (-1, None)]:
+                size = sum(len(r.screen) + 1 for r in group.values())
+                full = len(group) == cls.MAX_MEMBERS or (
+                    rule is not None and size + len(rule.screen) > cls.MAX_CHARS
+                )
+                if rule is None or full:
+                    if len(group) >= 2:
+                        screens.append(cls(column, group))
+                    group = {}
+                if rule is not None:
+                    group[j] = rule
+        return screens
+
+    def rows(self, frame: pd.DataFrame) -> np.ndarray | None:
+        """The rows where a member can fire; None if the screen cannot run (the LFs then run
+        on every row, and report any problem with the column themselves)."""
+        try:
+            hit = pc.match_substring_regex(_strings(frame, self.column, "text"), self.pattern)
+        except (DataError, pa.ArrowException):
+            return None
+        if hit.null_count:
+            hit = pc.fill_null(hit, False)
+        return np.flatnonzero(hit.to_numpy(zero_copy_only=False))
 
 
 @dataclass(frozen=True)
@@ -336,10 +403,9 @@ def _missing(frame: pd.DataFrame, column: str) -> None:
 
 def _votes(mask: Any, label: int) -> np.ndarray:
     """``label`` where ``mask`` is true, ABSTAIN where it is false or null."""
-    filled = pc.fill_null(mask, False)
-    return np.where(np.asarray(filled.to_numpy(zero_copy_only=False)), label, ABSTAIN).astype(
-        np.int64
-    )
+    if mask.null_count:
+        mask = pc.fill_null(mask, False)
+    return np.where(mask.to_numpy(zero_copy_only=False), label, ABSTAIN)
 
 
 def _check_label(label: object, owner: str) -> int:

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from weaklabel._builders import Screen
 from weaklabel._example import Example, iter_examples
 from weaklabel._lf import LabelingFunction, Preprocessor
 from weaklabel._votes import ABSTAIN
@@ -56,31 +57,41 @@ class ChunkApplier:
         on_error: str,
     ) -> None:
         self.lfs = lfs
+        self.screens = Screen.plan(lfs)
         self.cardinality = cardinality
         self.class_names = class_names
         self.on_error = on_error
 
     def apply(self, frame: pd.DataFrame, row_ids: list[Any]) -> ChunkVotes:
         n, m = len(frame), len(self.lfs)
-        block = np.full((n, m), ABSTAIN, dtype=np.int64)
+        block = np.empty((n, m), dtype=np.int16)  # votes are -1.._MAX_CLASS
         failures = np.zeros(m, dtype=np.int64)
         chains: dict[tuple[Preprocessor, ...], _Prepared] = {}
+        screened: dict[int, tuple[Screen, np.ndarray]] = {}
+        for screen in self.screens:
+            rows = screen.rows(frame)
+            if rows is not None:
+                screened.update(dict.fromkeys(screen.rules, (screen, rows)))
         for j, lf in enumerate(self.lfs):
             prepared = chains.get(lf.pre)
             if prepared is None:
                 prepared = chains[lf.pre] = self._prepare(lf, frame, row_ids)
             if lf.vectorized:
-                votes = self._vectorized(lf, prepared, row_ids)
+                votes = self._vectorized(lf, prepared, row_ids, screened.get(j), j)
             else:
                 votes = self._row_votes(lf, prepared, row_ids)
-            failed = prepared.failed | (votes == _FAILED)
-            failures[j] = int(failed.sum())
-            block[:, j] = np.where(failed, ABSTAIN, votes)
-        rows, lfs = np.nonzero(block != ABSTAIN)
+            failed = votes == _FAILED
+            if prepared.failed.any() or failed.any():
+                failed |= prepared.failed
+                failures[j] = int(failed.sum())
+                votes = np.where(failed, ABSTAIN, votes)
+            block[:, j] = votes
+        cells = np.flatnonzero(block.ravel() != ABSTAIN)
+        rows = cells // m
         return ChunkVotes(
             counts=np.bincount(rows, minlength=n).astype(np.int64),
-            lfs=lfs.astype(np.int32),
-            labels=block[rows, lfs],
+            lfs=(cells - rows * m).astype(np.int32),
+            labels=block.ravel()[cells].astype(np.int64),
             failures=failures,
         )
 
@@ -152,11 +163,20 @@ class ChunkApplier:
         return votes
 
     def _vectorized(
-        self, lf: LabelingFunction, prepared: _Prepared, row_ids: list[Any]
+        self,
+        lf: LabelingFunction,
+        prepared: _Prepared,
+        row_ids: list[Any],
+        screened: tuple[Screen, np.ndarray] | None = None,
+        j: int = -1,
     ) -> np.ndarray:
         n = len(prepared.frame)
         try:
-            out = lf.vote_batch(prepared.frame)
+            if screened is None:
+                out = lf.vote_batch(prepared.frame)
+            else:  # a keyword or regex builder, which can only fire on these rows
+                screen, rows = screened
+                out = screen.rules[j].on_rows(prepared.frame, rows)
         except WeaklabelError as exc:
             raise LabelingFunctionError(
                 f"Labeling function {lf.name!r} cannot run on rows {_span(row_ids)}: {exc}",
