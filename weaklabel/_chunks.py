@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from weaklabel._builders import Screen
+from weaklabel._builders import Screen, _Match
 from weaklabel._example import Example, iter_examples
 from weaklabel._lf import LabelingFunction, Preprocessor
 from weaklabel._votes import ABSTAIN
@@ -67,17 +67,17 @@ class ChunkApplier:
         block = np.empty((n, m), dtype=np.int16)  # votes are -1.._MAX_CLASS
         failures = np.zeros(m, dtype=np.int64)
         chains: dict[tuple[Preprocessor, ...], _Prepared] = {}
-        screened: dict[int, tuple[Screen, np.ndarray]] = {}
+        screened: dict[int, tuple[_Match, np.ndarray]] = {}
         for screen in self.screens:
             rows = screen.rows(frame)
             if rows is not None:
-                screened.update(dict.fromkeys(screen.rules, (screen, rows)))
+                screened.update({j: (rule, rows) for j, rule in screen.rules.items()})
         for j, lf in enumerate(self.lfs):
             prepared = chains.get(lf.pre)
             if prepared is None:
                 prepared = chains[lf.pre] = self._prepare(lf, frame, row_ids)
             if lf.vectorized:
-                votes = self._vectorized(lf, prepared, row_ids, screened.get(j), j)
+                votes = self._vectorized(lf, prepared, row_ids, screened.get(j))
             else:
                 votes = self._row_votes(lf, prepared, row_ids)
             failed = votes == _FAILED
@@ -167,16 +167,15 @@ class ChunkApplier:
         lf: LabelingFunction,
         prepared: _Prepared,
         row_ids: list[Any],
-        screened: tuple[Screen, np.ndarray] | None = None,
-        j: int = -1,
+        screened: tuple[_Match, np.ndarray] | None = None,
     ) -> np.ndarray:
         n = len(prepared.frame)
         try:
             if screened is None:
                 out = lf.vote_batch(prepared.frame)
             else:  # a keyword or regex builder, which can only fire on these rows
-                screen, rows = screened
-                out = screen.rules[j].on_rows(prepared.frame, rows)
+                rule, rows = screened
+                out = rule.on_rows(prepared.frame, rows)
         except WeaklabelError as exc:
             raise LabelingFunctionError(
                 f"Labeling function {lf.name!r} cannot run on rows {_span(row_ids)}: {exc}",

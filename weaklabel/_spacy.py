@@ -13,7 +13,6 @@ loaded with ``spacy.load`` and never downloaded.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import os
 import re
@@ -29,7 +28,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from weaklabel._builders import _check_label
-from weaklabel._doc_cache import DocCache, PipelineStore, text_keys
+from weaklabel._doc_cache import DocCache, PipelineStore, _digest, text_keys
 from weaklabel._lf import LabelingFunction, Preprocessor
 from weaklabel._params import check_choice, check_int, closest, parameter_error
 from weaklabel._votes import ABSTAIN
@@ -643,7 +642,7 @@ class _EntityRule(_Rule):
 
 def _rule_key(*parts: Any) -> str:
     """The name of a rule's outcomes in the cache; bump the version when a test changes."""
-    return hashlib.blake2b(_dump(["weaklabel-rule-1", *parts]).encode(), digest_size=8).hexdigest()
+    return _digest(_dump(["weaklabel-rule-1", *parts]).encode("utf-8"))[:16]
 
 
 def _check_patterns(patterns: Any, owner: str) -> list[list[dict[str, Any]]]:
