@@ -159,8 +159,9 @@ def test_missing_field_names_field_and_available_ones(comments):
 
     with pytest.raises(
         LabelingFunctionError,
-        match=r"'reads_body' reads the field 'body', which the data lacks.*"
-        r"Available fields: text, author",
+        match=r"'reads_body' reads a field the data lacks: The field 'body' is not in the data "
+        r"\(row .*\); its fields "
+        r"are: text, author",
     ):
         apply_lfs([reads_body], comments, on_error="abstain", progress=False)
 
@@ -208,7 +209,7 @@ def test_empty_dataset_is_refused(spam_lfs, data):
 
 def test_unknown_id_column_lists_columns(comments, spam_lfs):
     with pytest.raises(
-        DataError, match="id column 'uid' is not in the data; columns: text, author"
+        DataError, match="id column 'uid' is not in the data; its columns are: text, author"
     ):
         apply_lfs(spam_lfs, comments, id_column="uid", progress=False)
 

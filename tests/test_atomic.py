@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from weaklabel._atomic import atomic_write
+from weaklabel._io.atomic import atomic_write
 
 
 def write_then_fail(target, text):

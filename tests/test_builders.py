@@ -17,7 +17,7 @@ from weaklabel import (
     regex_lf,
     threshold_lf,
 )
-from weaklabel._builders import _word_counts
+from weaklabel._lfs.words import word_counts as _word_counts
 
 TEXTS = [
     "Check out my channel!",
@@ -124,7 +124,7 @@ def test_builders_check_their_arguments(builder, message):
 
 
 def test_missing_column_names_the_lf_and_the_columns(frame):
-    with pytest.raises(LabelingFunctionError, match=r"'kw' cannot run.*'body'.*columns: text, n"):
+    with pytest.raises(LabelingFunctionError, match=r"'kw' cannot run.*'body'.*columns are: text, n"):
         apply_lfs([keyword_lf("kw", ["x"], 1, column="body")], frame, progress=False)
 
 
@@ -163,7 +163,7 @@ def test_length_in_words_splits_on_unicode_spaces():
 
 
 def test_word_lengths_counted_once_per_chunk(monkeypatch):
-    from weaklabel import _builders
+    from weaklabel._lfs import words
 
     calls = []
 
@@ -171,7 +171,7 @@ def test_word_lengths_counted_once_per_chunk(monkeypatch):
         calls.append(len(strings))
         return _word_counts(strings)
 
-    monkeypatch.setattr(_builders, "_word_counts", counting)
+    monkeypatch.setattr(words, "word_counts", counting)
     frame = pd.DataFrame({"text": ["a b c", "d", "e f g h i", None] * 5})
     lfs = [length_lf("few", 0, max=2), length_lf("many", 1, min=4), length_lf("three", 1, min=3)]
     votes = apply_lfs(lfs, frame, progress=False, chunk_size=8).to_dense()
@@ -184,7 +184,7 @@ def test_word_lengths_counted_once_per_chunk(monkeypatch):
 
 
 def test_screened_votes_equal_unscreened():
-    from weaklabel._builders import Screen
+    from weaklabel._lfs.rules import Screen
 
     rng = np.random.default_rng(0)
     words = ["free", "Free", "FREE", "win", "call", "now", "text", "hi", "sub", "subway", "£5"]
@@ -210,7 +210,7 @@ def test_screened_votes_equal_unscreened():
 
 
 def test_screens_are_bounded():
-    from weaklabel._builders import Screen
+    from weaklabel._lfs.rules import Screen
 
     many = [keyword_lf(f"k{i}", [f"w{i}"], 1) for i in range(20)]
     assert [len(s.rules) for s in Screen.plan(many)] == [8, 8, 4]

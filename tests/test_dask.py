@@ -29,7 +29,10 @@ from weaklabel import (
     keyword_lf,
     labeling_function,
 )
-from weaklabel._dask import DaskVoteMatrix, _mix, import_dask, is_dask_collection
+from weaklabel import DaskVoteMatrix
+from weaklabel._core.digest import mix64
+from weaklabel._core.optional import import_optional, is_dask_collection
+from weaklabel.models._sample import dask_fit_sample
 from weaklabel.datasets import make_votes
 from weaklabel.models import (
     DawidSkene,
@@ -224,14 +227,14 @@ def test_the_sample_is_the_bottom_k_of_all_distinct_rows(client):
     _, lfs, local = synthetic(3000, 9, 2, seed=3)
     frame = pd.DataFrame({f"v{j}": local.to_dense()[:, j] for j in range(9)})
     votes = apply_lfs(lfs, dd.from_pandas(frame, npartitions=20), cardinality=2)  # two levels
-    sample, weights = votes._fit_sample(100, random_state=5, owner="test")
+    sample, weights = dask_fit_sample(votes, 100, random_state=5, owner="test")
     voted = np.flatnonzero(local.votes_per_row() > 0)
     hashes, counts = np.unique(local.row_hashes()[voted], return_counts=True)
     salt = np.random.default_rng(5).integers(np.iinfo(np.int64).max, dtype=np.int64)
-    keep = np.sort(np.argsort(_mix(hashes, np.uint64(salt)))[:100])
+    keep = np.sort(np.argsort(mix64(hashes, np.uint64(salt)))[:100])
     assert sample.row_hashes().tolist() == hashes[keep].tolist()
     assert np.allclose(weights, counts[keep] * len(voted) / counts[keep].sum())
-    everything, all_weights = votes._fit_sample(None, random_state=5, owner="test")
+    everything, all_weights = dask_fit_sample(votes, None, random_state=5, owner="test")
     assert everything.row_hashes().tolist() == hashes.tolist()
     assert all_weights.tolist() == counts.tolist()
 
@@ -363,5 +366,5 @@ def test_dask_is_detected_without_being_imported():
 def test_a_missing_dask_names_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "dask.dataframe", None)
     with pytest.raises(MissingDependencyError, match=r"pip install 'weaklabel\[dask\]'"):
-        import_dask("apply_lfs on a Dask DataFrame")
+        import_optional("dask.dataframe", extra="dask", purpose="apply_lfs on a Dask DataFrame")
     assert issubclass(MissingDependencyError, ImportError)

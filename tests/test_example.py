@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from weaklabel._example import Example, example_type, make_example
+from weaklabel._lfs.example import Example, example_type, make_example
 
 
 def test_attribute_and_item_access():

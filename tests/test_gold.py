@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from weaklabel import DataError, VoteMatrix
-from weaklabel._gold import as_gold
+from weaklabel._votes.gold import as_gold
 
 
 @pytest.fixture

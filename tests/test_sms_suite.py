@@ -6,7 +6,7 @@ import pytest
 
 from labeling_functions import sms
 from weaklabel import ABSTAIN, apply_lfs, lf_summary, load_lfs
-from weaklabel._sms import SMS_SPAM_CLASSES, load_sms_spam
+from weaklabel.datasets import SMS_SPAM_CLASSES, load_sms_spam
 
 CASES = [
     ("prize_claim", "Congratulations! You have won a holiday, claim now", sms.SPAM),

@@ -25,8 +25,8 @@ from weaklabel import (
     keyword_lf,
     labeling_function,
 )
-from weaklabel._doc_cache import DocCache, _doc_bin, _Index, pipeline_identity
-from weaklabel._spacy import entity_lf, pattern_lf, phrase_lf, spacy_preprocessor
+from weaklabel._lfs.doc_cache import DocCache, _doc_bin, _Index, pipeline_identity
+from weaklabel import entity_lf, pattern_lf, phrase_lf, spacy_preprocessor
 from weaklabel.exceptions import DataError
 
 HAM, SPAM = 0, 1
@@ -141,7 +141,7 @@ def test_non_text_and_missing_column_are_data_errors():
     parse = spacy_preprocessor(spacy.blank("en"))
     with pytest.raises(DataError, match=r"column 'text' must hold text.*row 1 holds int"):
         parse.columns(pd.DataFrame({"text": ["a", 5]}))
-    with pytest.raises(DataError, match=r"lacks; columns: body"):
+    with pytest.raises(DataError, match=r"text column 'text' is not in the data; its columns are: body"):
         parse.columns(pd.DataFrame({"body": ["a"]}))
     lf = entity_lf("money", "MONEY", SPAM, nlp=make_nlp())
     with pytest.raises(LabelingFunctionError, match=r"money.*must hold text"):
@@ -257,7 +257,7 @@ import json, sys
 import pandas as pd, spacy
 from spacy.language import Language
 from weaklabel import apply_lfs
-from weaklabel._spacy import entity_lf, pattern_lf, phrase_lf, spacy_preprocessor
+from weaklabel import entity_lf, pattern_lf, phrase_lf, spacy_preprocessor
 
 cache, forbid = sys.argv[1], sys.argv[2] == "forbid"
 nlp = spacy.blank("en")
@@ -365,7 +365,7 @@ def test_damaged_cache_files_are_parsed_again(tmp_path, monkeypatch):
 
 
 def test_warm_builders_rebuild_no_doc(tmp_path, monkeypatch):
-    from weaklabel._doc_cache import PipelineStore
+    from weaklabel._lfs.doc_cache import PipelineStore
 
     data = pd.DataFrame({"text": TEXTS * 2})
     parse = spacy_preprocessor(make_nlp(), cache_dir=tmp_path)
@@ -401,7 +401,7 @@ def test_outcomes_follow_the_rule_not_the_label(tmp_path):
 
 
 def test_keys_agree_on_all_128_bits(tmp_path, monkeypatch):
-    import weaklabel._doc_cache as doc_cache
+    import weaklabel._lfs.doc_cache as doc_cache
 
     real = doc_cache.text_keys
 

@@ -4,9 +4,13 @@
 >>> from weaklabel.analysis import build_report
 """
 
-from weaklabel._analysis import LabelSummary, conflict_examples, explain, label_summary, lf_pairs
-from weaklabel._report import Report, build_report
-from weaklabel._summary import lf_summary, wilson_interval
+from weaklabel._analysis.examples import conflict_examples
+from weaklabel._analysis.explain import explain
+from weaklabel._analysis.labels import LabelSummary, label_summary
+from weaklabel._analysis.metrics import wilson_interval
+from weaklabel._analysis.pairs import lf_pairs
+from weaklabel._analysis.summary import lf_summary
+from weaklabel._report.report import Report, build_report
 
 __all__ = [
     "LabelSummary",

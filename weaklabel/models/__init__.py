@@ -53,7 +53,7 @@ def model_names() -> list[str]:
 
 def model_class(name: str) -> type[BaseLabelModel]:
     """The model class registered under ``name`` (see :func:`model_names`)."""
-    from weaklabel._params import check_choice
+    from weaklabel._core.params import check_choice
 
     check_choice("model", name, model_names(), owner="weaklabel")
     return BaseLabelModel.registry[name]

@@ -1,52 +1,70 @@
-"""The contract every label model keeps, and what they share: checks, prediction, persistence.
+"""The contract every label model keeps, and what they share: parameters, checks, prediction.
 
 ``Model(cardinality=k, *, ...)`` only stores settings; ``fit(votes, *, gold=None,
-class_balance=None)`` checks them, learns attributes ending in ``_`` and returns ``self``;
-``predict_proba(votes)`` returns an n x k array whose rows sum to 1; ``predict(votes)`` picks one
-class per row with the tie policy of :mod:`weaklabel.models._ties`. A row where every LF abstained
-gets ``class_balance_``.
+class_balance=None)`` validates them against the model's ``_parameter_constraints`` (declared
+once per class, merged along the class hierarchy), learns attributes ending in ``_`` and returns
+``self``; ``predict_proba(votes)`` returns an n x k array whose rows sum to 1; ``predict(votes)``
+picks one class per row with the tie policy of :mod:`weaklabel.models._ties`. A row where every
+LF abstained gets ``class_balance_``: that rule lives here, once, for every model.
 
 Votes on a Dask cluster (:class:`~weaklabel.DaskVoteMatrix`): every fitted model predicts on them
-partition by partition, and the result is a Dask DataFrame (Series for ``predict``) indexed by row
-id; the models that override ``_fit_dask`` also fit on them.
+partition by partition through the matrix's public seam, and the result is a Dask DataFrame
+(Series for ``predict``) indexed by row id; the models that override ``_fit_dask`` also fit on them.
 """
 
 from __future__ import annotations
 
 import inspect
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Self, overload
 
 import numpy as np
 
-from weaklabel._atomic import atomic_write
-from weaklabel._dask import DaskVoteMatrix
-from weaklabel._gold import as_gold
-from weaklabel._params import check_choice, check_float, check_int
-from weaklabel._random import check_random_state
-from weaklabel._votes import VoteMatrix
+from weaklabel._core.params import Constraint, Interval, Options, validate_params
+from weaklabel._core.random import RANDOM_STATE
+from weaklabel._votes.distributed import DaskVoteMatrix
+from weaklabel._votes.encoding import MAX_CARDINALITY
+from weaklabel._votes.gold import as_gold
+from weaklabel._votes.matrix import VoteMatrix
+from weaklabel._votes.names import is_default_lf_names
 from weaklabel.exceptions import DataError, NotFittedError, ParameterError
-from weaklabel.models._ties import TIE_POLICIES, break_ties
+from weaklabel.models._persistence import (
+    as_class_balance,
+    check_finite,
+    from_dict,
+    load_model_file,
+    save_model_file,
+    to_dict,
+)
+from weaklabel.models._ties import TIE_POLICIES, predicted_labels
 
 if TYPE_CHECKING:
     import dask.dataframe as dd
 
-__all__ = ["BaseLabelModel", "MODEL_FORMAT"]
+__all__ = ["CHANCE", "BaseLabelModel"]
 
-MODEL_FORMAT = "weaklabel.model"
-_MODEL_VERSION = 1
 _PREDICT_CHUNK = 1 << 16
+
+#: The lower bound of an accuracy: better than chance, ``1 / cardinality``.
+CHANCE = ("1/cardinality", lambda params: 1.0 / params["cardinality"])
 
 
 class BaseLabelModel:
     """Base class of weaklabel's label models; subclasses implement ``_fit`` and ``_proba``.
 
-    Subclasses list their learned array attributes in ``_state`` so that ``save`` / ``load`` and
-    the fitted check know them.
+    Subclasses declare ``_parameter_constraints`` for the settings they add and list their
+    learned attributes in ``_state``, so that validation, ``save`` / ``load`` and the fitted check
+    know them.
     """
 
+    _parameter_constraints: ClassVar[dict[str, list[Constraint]]] = {
+        "cardinality": [Interval(int, 2, MAX_CARDINALITY)],
+        "tie_break": [Options(TIE_POLICIES)],
+        "random_state": RANDOM_STATE,
+    }
+    #: settings that change how a fit runs (progress bars), not what it learns: never saved
+    _transient_params: ClassVar[tuple[str, ...]] = ("progress",)
     _state: ClassVar[tuple[str, ...]] = ("class_balance_",)
     # learned state, set by fit (declared for type checkers; absent until then)
     class_balance_: np.ndarray
@@ -74,24 +92,20 @@ class BaseLabelModel:
         signature = inspect.signature(cls.__init__)
         return [p for p in signature.parameters if p != "self"]
 
+    @classmethod
+    def _constraints(cls) -> dict[str, list[Constraint]]:
+        """Every parameter's constraints, the subclass's overriding its bases'."""
+        merged: dict[str, list[Constraint]] = {}
+        for klass in reversed(cls.__mro__):
+            merged.update(getattr(klass, "_parameter_constraints", None) or {})
+        return {name: merged[name] for name in cls._param_names() if name in merged}
+
     def get_params(self) -> dict[str, Any]:
         """The settings passed to ``__init__``, by name."""
         return {name: getattr(self, name) for name in self._param_names()}
 
-    def _check_params(self) -> None:
-        owner = type(self).__name__
-        check_int("cardinality", self.cardinality, owner=owner, minimum=2)
-        check_choice("tie_break", self.tie_break, TIE_POLICIES, owner=owner)
-        check_random_state(self.random_state, owner=owner)
-        if "prior_accuracy" in self._param_names():
-            # an LF better than chance: above 1/k, at most 1
-            check_float(
-                "prior_accuracy",
-                getattr(self, "prior_accuracy"),  # noqa: B009 (not every model has it)
-                owner=owner,
-                minimum=1.0 / self.cardinality,
-                maximum=1.0,
-            )
+    def _validate_params(self) -> None:
+        validate_params(self.get_params(), self._constraints(), owner=type(self).__name__)
 
     def __repr__(self) -> str:
         signature = inspect.signature(type(self).__init__)
@@ -132,7 +146,7 @@ class BaseLabelModel:
         -------
         self
         """
-        self._check_params()
+        self._validate_params()
         if isinstance(votes, DaskVoteMatrix):
             self._check_dask_fit(votes, gold)
             gold_arr = None
@@ -147,7 +161,7 @@ class BaseLabelModel:
         else:
             self._fit(votes, gold_arr, balance, dependencies)
         self.lf_names_ = votes.lf_names
-        self.class_names_ = votes.class_names
+        self.class_names_ = votes.class_names if votes.cardinality == self.cardinality else None
         return self
 
     @overload
@@ -161,14 +175,18 @@ class BaseLabelModel:
 
         The type follows the votes: an n x k array for a VoteMatrix (or dense array); for a
         DaskVoteMatrix a Dask DataFrame, computed per partition, with one float column per class
-        (named after the classes, else ``"0"``, ``"1"``, ...) and the row ids as index.
+        (named after the classes, else ``"0"``, ``"1"``, ...) and the row ids as index. A row
+        without votes gets ``class_balance_``.
         """
         if isinstance(votes, DaskVoteMatrix):
-            return votes._frame(_predict_proba, self, self._check_dask_predict(votes))
+            self._check_dask_predict(votes)
+            return votes.map_to_frame(_predict_proba, self)
         votes = self._check_fitted_votes(votes)
         out = np.empty((votes.n_rows, self.cardinality), dtype=np.float64)
         for start, chunk in self._chunks(votes):
-            out[start : start + chunk.n_rows] = self._proba(chunk)
+            probs = self._proba(chunk)
+            probs[chunk.votes_per_row() == 0] = self.class_balance_
+            out[start : start + chunk.n_rows] = probs
         return out
 
     @overload
@@ -185,14 +203,8 @@ class BaseLabelModel:
         """
         if isinstance(votes, DaskVoteMatrix):
             self._check_dask_predict(votes)
-            return votes._frame(_predict, self, None)
-        probs = self.predict_proba(votes)
-        return break_ties(
-            probs,
-            policy=self.tie_break,
-            prior=np.asarray(self.class_balance_),
-            rng=check_random_state(self.random_state),
-        )
+            return votes.map_to_series(_predict, self)
+        return predicted_labels(self.predict_proba(votes), self)
 
     def _fit(
         self,
@@ -204,6 +216,7 @@ class BaseLabelModel:
         raise NotImplementedError
 
     def _proba(self, votes: VoteMatrix) -> np.ndarray:
+        """Probabilities of the rows; rows without votes are overwritten with the prior after."""
         raise NotImplementedError
 
     def _fit_dask(
@@ -225,6 +238,7 @@ class BaseLabelModel:
         yield from votes.chunks(_PREDICT_CHUNK)
 
     def _check_votes(self, votes: Any) -> VoteMatrix:
+        """``votes`` as a VoteMatrix read with this model's number of classes."""
         k = self.cardinality
         if not isinstance(votes, VoteMatrix):
             if hasattr(votes, "ndim") or isinstance(votes, list | tuple):
@@ -235,7 +249,7 @@ class BaseLabelModel:
                     f"with -1 for abstain; got {type(votes).__name__}."
                 )
         self._check_labels(votes)
-        return votes
+        return votes.with_cardinality(k)
 
     def _check_labels(self, votes: VoteMatrix | DaskVoteMatrix) -> None:
         k = self.cardinality
@@ -265,12 +279,10 @@ class BaseLabelModel:
             )
         self._check_labels(votes)
 
-    def _check_dask_predict(self, votes: DaskVoteMatrix) -> list[str]:
-        """Check a fitted model can predict on Dask votes; the names of its class columns."""
+    def _check_dask_predict(self, votes: DaskVoteMatrix) -> None:
         self._check_fitted()
+        self._check_labels(votes)
         self._check_lf_alignment(votes)
-        names = self.class_names_ or votes.class_names
-        return list(names) if names else [str(c) for c in range(self.cardinality)]
 
     def _check_fitted_votes(self, votes: Any) -> VoteMatrix:
         self._check_fitted()
@@ -284,7 +296,7 @@ class BaseLabelModel:
                 f"The votes have {votes.n_lfs} LFs, but {type(self).__name__} was fitted on "
                 f"{len(self.lf_names_)}; predict with votes from the same LFs, in the same order."
             )
-        if votes.lf_names != self.lf_names_ and not _default_names(votes.lf_names):
+        if votes.lf_names != self.lf_names_ and not is_default_lf_names(votes.lf_names):
             missing = [n for n in self.lf_names_ if n not in votes.lf_names]
             extra = [n for n in votes.lf_names if n not in self.lf_names_]
             detail = (
@@ -302,14 +314,9 @@ class BaseLabelModel:
             )
 
     def _check_balance(self, class_balance: Any) -> np.ndarray:
-        balance = np.asarray(class_balance, dtype=np.float64)
         k = self.cardinality
-        if (
-            balance.shape != (k,)
-            or not np.all(np.isfinite(balance))
-            or (balance <= 0).any()
-            or not np.isclose(balance.sum(), 1.0)
-        ):
+        balance = as_class_balance(class_balance, k)
+        if balance is None:
             raise ParameterError(
                 f"The 'class_balance' parameter of {type(self).__name__}.fit must hold {k} "
                 f"positive probabilities summing to 1. Got {class_balance!r} instead."
@@ -321,48 +328,12 @@ class BaseLabelModel:
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready description of the model: settings and learned state."""
         self._check_fitted()
-        params = self.get_params()
-        if not (params.get("random_state") is None or isinstance(params["random_state"], int)):
-            params["random_state"] = None
-        return {
-            "format": MODEL_FORMAT,
-            "version": _MODEL_VERSION,
-            "model": type(self).__name__,
-            "params": params,
-            "lf_names": list(self.lf_names_),
-            "class_names": None if self.class_names_ is None else list(self.class_names_),
-            "state": self._state_to_json(),
-        }
+        return to_dict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], *, source: str = "model") -> BaseLabelModel:
-        """Rebuild a model from :meth:`to_dict` output (any registered model class)."""
-        if not isinstance(data, dict) or data.get("format") != MODEL_FORMAT:
-            raise DataError(f"{source}: not a weaklabel model file (no '{MODEL_FORMAT}' header).")
-        if data.get("version", 0) > _MODEL_VERSION:
-            raise DataError(
-                f"{source}: written by a newer weaklabel (model format {data['version']}); upgrade."
-            )
-        by_class = {c.__name__: c for c in BaseLabelModel.registry.values()}
-        target = by_class.get(data.get("model", ""))
-        if target is None:
-            raise DataError(
-                f"{source}: unknown model type {data.get('model')!r}; known: {sorted(by_class)}."
-            )
-        if cls is not BaseLabelModel and not issubclass(target, cls):
-            raise DataError(
-                f"{source}: holds a {target.__name__}, not a {cls.__name__}; load it with "
-                f"{target.__name__}.load() or weaklabel.models.load_model()."
-            )
-        model = target(**data["params"])
-        try:
-            model._state_from_json(data["state"])
-        except (KeyError, TypeError, ValueError) as exc:
-            raise DataError(f"{source}: the model's learned state is incomplete: {exc}") from exc
-        model.lf_names_ = tuple(data["lf_names"])
-        names = data.get("class_names")
-        model.class_names_ = None if names is None else tuple(names)
-        return model
+        """Rebuild a model from :meth:`to_dict` output (any registered model class), validated."""
+        return from_dict(cls, data, source=source)
 
     def _state_to_json(self) -> dict[str, Any]:
         """The learned state as JSON-ready values (arrays become nested lists)."""
@@ -373,32 +344,23 @@ class BaseLabelModel:
         for name in self._state:
             setattr(self, name, np.asarray(state[name], dtype=np.float64))
 
+    def _check_state(self, n_lfs: int) -> None:
+        """Refuse a learned state that is inconsistent (a tampered or truncated file)."""
+        check_finite(self, ("class_balance_",))
+
     def save(self, path: str | Path) -> None:
         """Write the model to ``path`` as JSON (atomically)."""
-        text = json.dumps(self.to_dict(), indent=1)
-        with atomic_write(path) as handle:
-            handle.write(text + "\n")
+        save_model_file(self, path)
 
     @classmethod
     def load(cls, path: str | Path) -> Any:
-        """Read a model written by :meth:`save`."""
-        path = Path(path)
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise DataError(f"{path}: no such model file.") from None
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise DataError(f"{path}: not a weaklabel model file (invalid JSON: {exc}).") from exc
-        return cls.from_dict(data, source=str(path))
+        """Read a model written by :meth:`save`, validating every setting and learned array."""
+        return load_model_file(cls, path)
 
 
-def _predict_proba(model: BaseLabelModel, votes: VoteMatrix) -> np.ndarray:
+def _predict_proba(votes: VoteMatrix, model: BaseLabelModel) -> np.ndarray:
     return model.predict_proba(votes)
 
 
-def _predict(model: BaseLabelModel, votes: VoteMatrix) -> np.ndarray:
+def _predict(votes: VoteMatrix, model: BaseLabelModel) -> np.ndarray:
     return model.predict(votes)
-
-
-def _default_names(names: tuple[str, ...]) -> bool:
-    return names == tuple(f"lf_{j}" for j in range(len(names)))

@@ -9,17 +9,17 @@ import scipy.sparse as sp
 from scipy.special import softmax
 from tqdm.auto import tqdm
 
-from weaklabel._gold import UNKNOWN
-from weaklabel._params import check_choice, check_float, check_int
-from weaklabel._votes import VoteMatrix
-from weaklabel.models._base import BaseLabelModel
+from weaklabel._core.params import Boolean, Constraint, Interval, Options
+from weaklabel._votes.gold import UNKNOWN
+from weaklabel._votes.matrix import VoteMatrix
+from weaklabel.models._base import CHANCE, BaseLabelModel
 from weaklabel.models._emissions import EmissionsMixin
 from weaklabel.models._majority import component_weights
+from weaklabel.models._persistence import check_finite, check_shapes
 
 __all__ = ["DawidSkene"]
 
 _FLOOR = 1e-12
-_ABSTAIN = ("outcome", "ignore")
 
 
 class DawidSkene(EmissionsMixin, BaseLabelModel):
@@ -85,6 +85,14 @@ class DawidSkene(EmissionsMixin, BaseLabelModel):
     """
 
     cli_name: ClassVar[str] = "dawid-skene"
+    _parameter_constraints: ClassVar[dict[str, list[Constraint]]] = {
+        "abstain": [Options(("outcome", "ignore"))],
+        "max_iter": [Interval(int, 1, None)],
+        "tol": [Interval(float, 0, None, closed="right")],
+        "prior_strength": [Interval(float, 0, None)],
+        "prior_accuracy": [Interval(float, CHANCE, 1.0)],
+        "progress": [Boolean()],
+    }
     _state: ClassVar[tuple[str, ...]] = ("class_balance_", "emissions_", "lf_weights_")
 
     def __init__(
@@ -108,14 +116,6 @@ class DawidSkene(EmissionsMixin, BaseLabelModel):
         self.prior_accuracy = prior_accuracy
         self.progress = progress
 
-    def _check_params(self) -> None:
-        super()._check_params()
-        owner = type(self).__name__
-        check_choice("abstain", self.abstain, _ABSTAIN, owner=owner)
-        check_int("max_iter", self.max_iter, owner=owner, minimum=1)
-        check_float("tol", self.tol, owner=owner, minimum=0.0, exclusive_minimum=True)
-        check_float("prior_strength", self.prior_strength, owner=owner, minimum=0.0)
-
     # -- EM ---------------------------------------------------------------------------------------
 
     def _fit(
@@ -127,7 +127,7 @@ class DawidSkene(EmissionsMixin, BaseLabelModel):
     ) -> None:
         k, m, n = self.cardinality, votes.n_lfs, votes.n_rows
         self.lf_weights_ = component_weights(votes, dependencies)
-        one_hot = _pad_classes(votes, k)
+        one_hot = votes.one_hot()
         labeled = np.zeros(n, dtype=bool) if gold is None else gold != UNKNOWN
         active = (votes.votes_per_row() > 0) | labeled
         outcome = self.abstain == "outcome"
@@ -175,6 +175,11 @@ class DawidSkene(EmissionsMixin, BaseLabelModel):
         self.class_balance_ = balance if balance is not None else _normalise(totals + 1.0)
         self.emissions_ = emissions
 
+    def _check_state(self, n_lfs: int) -> None:
+        k = self.cardinality
+        check_finite(self, ("emissions_", "lf_weights_"))
+        check_shapes(self, {"emissions_": (n_lfs, k, k), "lf_weights_": (n_lfs,)})
+
     def _prior_counts(self, coverage: np.ndarray, k: int) -> np.ndarray:
         s, acc = self.prior_strength, self.prior_accuracy
         table = np.full((k, k), (1.0 - acc) / (k - 1))
@@ -200,23 +205,8 @@ class DawidSkene(EmissionsMixin, BaseLabelModel):
 
     def _proba(self, votes: VoteMatrix) -> np.ndarray:
         weights, silent = self._log_weights(self.emissions_)
-        logits = _pad_classes(votes, self.cardinality) @ weights + (
-            _log(self.class_balance_) + silent
-        )
-        probs = softmax(logits, axis=1)
-        probs[votes.votes_per_row() == 0] = self.class_balance_
-        return probs
-
-
-def _pad_classes(votes: VoteMatrix, k: int) -> sp.csr_matrix:
-    """The one-hot votes with ``k`` columns per LF (votes may know fewer classes than the model)."""
-    one_hot = votes.one_hot()
-    if votes.cardinality == k:
-        return one_hot
-    lf, cls = np.divmod(one_hot.indices, votes.cardinality)
-    return sp.csr_matrix(
-        (one_hot.data, lf * k + cls, one_hot.indptr), shape=(votes.n_rows, votes.n_lfs * k)
-    )
+        logits = votes.one_hot() @ weights + (_log(self.class_balance_) + silent)
+        return softmax(logits, axis=1)
 
 
 def _soft_majority(one_hot: sp.csr_matrix, k: int) -> np.ndarray:

@@ -19,8 +19,8 @@ import numpy as np
 import scipy.linalg as sla
 import scipy.sparse as sp
 
-from weaklabel._params import check_float, check_int
-from weaklabel._votes import VoteMatrix
+from weaklabel._core.params import check_float, check_int
+from weaklabel._votes.matrix import VoteMatrix
 from weaklabel.exceptions import DataError
 
 __all__ = ["learn_dependencies"]

@@ -3,27 +3,25 @@
 from __future__ import annotations
 
 import warnings
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar
 
 import numpy as np
-import scipy.sparse as sp
 from scipy.special import softmax
-from tqdm.auto import tqdm
 
-from weaklabel._dask import DaskVoteMatrix
-from weaklabel._gold import UNKNOWN
-from weaklabel._params import check_choice, check_float, check_int
-from weaklabel._random import check_random_state
-from weaklabel._votes import VoteMatrix
+from weaklabel._core.params import Boolean, Constraint, Interval, Options
+from weaklabel._core.random import check_random_state
+from weaklabel._votes.distributed import DaskVoteMatrix
+from weaklabel._votes.gold import UNKNOWN
+from weaklabel._votes.matrix import VoteMatrix
 from weaklabel.exceptions import ConvergenceWarning
-from weaklabel.models._base import BaseLabelModel
+from weaklabel.models._base import CHANCE, BaseLabelModel
+from weaklabel.models._em import EM, FLOOR, accelerated_fixed_point
 from weaklabel.models._emissions import EmissionsMixin
-from weaklabel.models._units import Units, distinct_rows, lookup, make_units
+from weaklabel.models._persistence import check_finite, check_shapes
+from weaklabel.models._sample import dask_fit_sample, distinct_rows
+from weaklabel.models._units import Units, lookup, make_units
 
 __all__ = ["LabelModel"]
-
-_FLOOR = 1e-9
-_INITS = ("majority", "moments")
 
 
 class LabelModel(EmissionsMixin, BaseLabelModel):
@@ -115,6 +113,17 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
     """
 
     cli_name: ClassVar[str] = "label-model"
+    _parameter_constraints: ClassVar[dict[str, list[Constraint]]] = {
+        "max_iter": [Interval(int, 1, None)],
+        "tol": [Interval(float, 0, None, closed="right")],
+        "prior_accuracy": [Interval(float, CHANCE, 1.0)],
+        "prior_strength": [Interval(float, 0, None)],
+        "balance_prior": [Interval(float, 0, None)],
+        "gold_weight": [Interval(float, 0, None)],
+        "init": [Options(("majority", "moments"))],
+        "max_fit_rows": [Interval(int, 1, None), None],
+        "progress": [Boolean()],
+    }
     _state: ClassVar[tuple[str, ...]] = (
         "class_balance_",
         "emissions_",
@@ -152,18 +161,6 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
         self.max_fit_rows = max_fit_rows
         self.progress = progress
 
-    def _check_params(self) -> None:
-        super()._check_params()
-        owner = type(self).__name__
-        check_int("max_iter", self.max_iter, owner=owner, minimum=1)
-        check_float("tol", self.tol, owner=owner, minimum=0.0, exclusive_minimum=True)
-        check_float("prior_strength", self.prior_strength, owner=owner, minimum=0.0)
-        check_float("balance_prior", self.balance_prior, owner=owner, minimum=0.0)
-        check_float("gold_weight", self.gold_weight, owner=owner, minimum=0.0)
-        check_choice("init", self.init, _INITS, owner=owner)
-        if self.max_fit_rows is not None:
-            check_int("max_fit_rows", self.max_fit_rows, owner=owner, minimum=1)
-
     # -- fit --------------------------------------------------------------------------------------
 
     def _fit(
@@ -183,11 +180,9 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
     ) -> None:
         # make_units reads only n_lfs, lf_names and polarity(), which DaskVoteMatrix has
         owner = type(self).__name__
-        units = make_units(
-            cast(VoteMatrix, votes), dependencies, cardinality=self.cardinality, owner=owner
-        )
-        sample, weights = votes._fit_sample(
-            self.max_fit_rows, random_state=self.random_state, owner=owner
+        units = make_units(votes, dependencies, cardinality=self.cardinality, owner=owner)
+        sample, weights = dask_fit_sample(
+            votes, self.max_fit_rows, random_state=self.random_state, owner=owner
         )
         clamp = (np.zeros(0, dtype=np.int64), np.zeros((0, self.cardinality)))
         self._fit_sample(units, sample, weights, clamp, balance)
@@ -208,7 +203,7 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
         shares = patterns.vote_shares(units)
         q = self._initial_posteriors(sample)
         q[clamp[0]] = clamp[1]
-        em = _EM(self, units, patterns.unit_of_pattern, shares, indicator, silent, weights)
+        em = EM(self, units, patterns.unit_of_pattern, shares, indicator, silent, weights)
         pi_strength = self.balance_prior * em.weak_weight / k
 
         def em_step(current: np.ndarray) -> np.ndarray:
@@ -221,7 +216,7 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
             out[clamp[0]] = clamp[1]
             return out
 
-        q, self.n_iter_, self.converged_ = _accelerated_fixed_point(
+        q, self.n_iter_, self.converged_ = accelerated_fixed_point(
             em_step, q, max_iter=self.max_iter, tol=self.tol, progress=self.progress
         )
         if not self.converged_:
@@ -294,9 +289,7 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
             logits = patterns.indicator @ self.pattern_weights_
             silent = patterns.group_silent.astype(np.float64)
         logits = logits + silent @ self.silence_weights_ + np.log(self.class_balance_)
-        probs = softmax(logits, axis=1)
-        probs[votes.votes_per_row() == 0] = self.class_balance_
-        return probs
+        return softmax(logits, axis=1)
 
     def _units(self) -> Units:
         return Units(
@@ -309,10 +302,7 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
         if cached is not None and cached[0] is self.pattern_weights_:
             return cached[1]
         k = self.cardinality
-        scale = np.int64(k + 1)
-        columns = np.arange(n_lfs * k, dtype=np.int64)
-        keys = (columns // k) * scale + columns % k + 1
-        position = lookup(np.asarray(self.vocabulary_), keys)
+        position = lookup(np.asarray(self.vocabulary_), units.column_keys(n_lfs))
         known = position >= 0
         table = np.zeros((n_lfs * k, 2 * k))
         table[known, :k] = self.pattern_weights_[position[known]]
@@ -333,120 +323,26 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
         self.pattern_weights_ = np.asarray(state["pattern_weights_"], dtype=np.float64)
         self.silence_weights_ = np.asarray(state["silence_weights_"], dtype=np.float64)
 
-
-class _EM:
-    """The M-step of :class:`LabelModel`: pattern log-weights and class silence log-weights."""
-
-    def __init__(
-        self,
-        model: LabelModel,
-        units: Units,
-        unit_of_pattern: np.ndarray,
-        shares: np.ndarray,
-        indicator: sp.csr_matrix,
-        silent: np.ndarray,
-        weights: np.ndarray,
-    ) -> None:
-        k = units.cardinality
-        self.k, self.units, self.unit = k, units, unit_of_pattern
-        self.indicator, self.silent = indicator, silent
-        self.s, self.a0 = model.prior_strength, model.prior_accuracy
-        self.pole = units.pole[unit_of_pattern]  # per pattern, -1 for general units
-        total = float(weights.sum())
-        fired = np.asarray(indicator.T @ weights).ravel()
-        unit_fired = np.bincount(unit_of_pattern, weights=fired, minlength=units.n_units)
-        coverage = unit_fired / max(total, _FLOOR)
-        rho1 = np.minimum(self.a0 * k * coverage, 1 - 1e-6)
-        rho0 = np.minimum((1 - self.a0) * k * coverage / (k - 1), rho1)
-        self.rho1, self.rho0 = rho1, rho0
-        self.n_patterns_of_unit = np.bincount(unit_of_pattern, minlength=units.n_units)
-        table = np.full((k, k), (1 - self.a0) / (k - 1))
-        np.fill_diagonal(table, self.a0)
-        score = shares @ table.T  # [pattern, y]
-        norm = np.zeros((units.n_units, k))
-        np.add.at(norm, unit_of_pattern, score)
-        self.general_prior = score / np.maximum(norm[unit_of_pattern], _FLOOR)
-        self.silence_prior = (silent.T @ weights) / max(total, _FLOOR)
-        self.has_group = np.zeros(k, dtype=bool)
-        self.has_group[units.pole[units.pole >= 0]] = True
-        one_sided_rows = indicator[:, self.pole < 0].getnnz(axis=1) == 0
-        self.weak_weight = float(weights[one_sided_rows].sum())
-
-    def m_step(self, wq: np.ndarray, totals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        k, s, unit, pole = self.k, self.s, self.unit, self.pole
-        counts = np.asarray(self.indicator.T @ wq)  # [pattern, y]
-        per_unit = np.zeros((self.units.n_units, k))
-        np.add.at(per_unit, unit, counts)
-        weights = np.empty_like(counts)
-        # one-sided units: r = P(fires | pole), e = P(fires | other) <= r
-        one = pole >= 0
-        if one.any():
-            u, c = unit[one], pole[one]
-            fired_pole = per_unit[u, c]
-            fired_other = per_unit[u].sum(axis=1) - fired_pole
-            other_total = totals.sum() - totals[c]
-            r = (fired_pole + s * self.rho1[u]) / (totals[c] + s)
-            e = (fired_other + s * self.rho0[u]) / (other_total + s)
-            e = np.minimum(e, r)
-            n_pat = self.n_patterns_of_unit[u]
-            theta_pole = (counts[one, c] + 0.5) / (fired_pole + 0.5 * n_pat)
-            theta_other = (counts[one].sum(axis=1) - counts[one, c] + 0.5) / (
-                fired_other + 0.5 * n_pat
-            )
-            log_other = np.log(np.maximum(e * theta_other, _FLOOR))
-            block = np.repeat(log_other[:, None], k, axis=1)
-            block[np.arange(len(c)), c] = np.log(np.maximum(r * theta_pole, _FLOOR))
-            weights[one] = block
-        # general units: Dawid-Skene confusion over the unit's patterns
-        gen = ~one
-        if gen.any():
-            denom = per_unit[unit[gen]] + s
-            weights[gen] = np.log(
-                np.maximum((counts[gen] + s * self.general_prior[gen]) / denom, _FLOOR)
-            )
-        # silence of each class's one-sided LFs
-        silent_counts = self.silent.T @ wq  # [c, y]
-        rate = (silent_counts + s * self.silence_prior[:, None]) / (totals[None, :] + s)
-        silence = np.where(self.has_group[:, None], np.log(np.maximum(rate, _FLOOR)), 0.0)
-        return weights, silence
-
-
-def _accelerated_fixed_point(
-    step: Any, q: np.ndarray, *, max_iter: int, tol: float, progress: bool
-) -> tuple[np.ndarray, int, bool]:
-    """Iterate the EM map ``q -> step(q)`` to a fixed point, accelerated by SQUAREM.
-
-    Each cycle takes two EM steps, extrapolates along them (Varadhan & Roland 2008, scheme S3),
-    projects back onto the simplex and takes one more EM step from there. Returns the posteriors,
-    the number of EM steps taken and whether the largest change fell below ``tol``.
-    """
-    n_steps = 0
-    with tqdm(total=max_iter, desc="Fitting LabelModel", disable=not progress, leave=False) as bar:
-        while n_steps < max_iter:
-            q1 = step(q)
-            n_steps += 1
-            bar.update(1)
-            if float(np.abs(q1 - q).max(initial=0.0)) < tol:
-                return q1, n_steps, True
-            if n_steps + 2 > max_iter:
-                q = q1
-                continue
-            q2 = step(q1)
-            r, v = q1 - q, q2 - 2 * q1 + q
-            norm_v = float(np.sqrt((v * v).sum()))
-            alpha = -float(np.sqrt((r * r).sum())) / norm_v if norm_v > 0 else -1.0
-            alpha = min(alpha, -1.0)
-            jump = np.clip(q - 2 * alpha * r + alpha * alpha * v, 0.0, None)
-            total = jump.sum(axis=1, keepdims=True)
-            jump = np.where(total > 0, jump / np.maximum(total, _FLOOR), q2)
-            new = step(jump)
-            n_steps += 2
-            bar.update(2)
-            change = float(np.abs(new - q).max(initial=0.0))
-            q = new
-            if change < tol:
-                return q, n_steps, True
-    return q, n_steps, False
+    def _check_state(self, n_lfs: int) -> None:
+        k = self.cardinality
+        check_finite(self, ("emissions_", "pattern_weights_", "silence_weights_"))
+        members = sorted(j for unit in self.units_ for j in unit)
+        if members != list(range(n_lfs)):
+            raise ValueError(f"units_ must hold every LF position 0..{n_lfs - 1} exactly once")
+        vocabulary = self.vocabulary_
+        if vocabulary.ndim != 1 or (np.diff(vocabulary) <= 0).any():
+            raise ValueError("vocabulary_ must be a sorted list of distinct pattern keys")
+        poles = self.unit_poles_
+        if poles.shape != (len(self.units_),) or (poles < -1).any() or (poles >= k).any():
+            raise ValueError(f"unit_poles_ must hold one pole (-1..{k - 1}) per unit")
+        check_shapes(
+            self,
+            {
+                "emissions_": (n_lfs, k, k),
+                "pattern_weights_": (len(vocabulary), k),
+                "silence_weights_": (k, k),
+            },
+        )
 
 
 def _marginal_emissions(
@@ -454,14 +350,8 @@ def _marginal_emissions(
 ) -> np.ndarray:
     """``[j, y, c]``: expected share of class-``y`` rows on which LF ``j`` voted ``c``."""
     m = votes.n_lfs
-    one_hot = votes.one_hot()
-    if votes.cardinality != k:
-        lf, cls = np.divmod(one_hot.indices, votes.cardinality)
-        one_hot = sp.csr_matrix(
-            (one_hot.data, lf * k + cls, one_hot.indptr), shape=(votes.n_rows, m * k)
-        )
-    counts = np.asarray(one_hot.T @ wq).reshape(m, k, k).transpose(0, 2, 1)
-    return counts / np.maximum(totals, _FLOOR)[None, :, None]
+    counts = np.asarray(votes.one_hot().T @ wq).reshape(m, k, k).transpose(0, 2, 1)
+    return counts / np.maximum(totals, FLOOR)[None, :, None]
 
 
 def _normalise(x: np.ndarray) -> np.ndarray:

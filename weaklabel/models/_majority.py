@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar
 
 import numpy as np
 from scipy.special import softmax
 
-from weaklabel._dask import DaskVoteMatrix
-from weaklabel._gold import UNKNOWN
-from weaklabel._params import check_float
-from weaklabel._votes import VoteMatrix
+from weaklabel._core.params import Check, Constraint, Interval
+from weaklabel._votes.distributed import DaskVoteMatrix
+from weaklabel._votes.gold import UNKNOWN
+from weaklabel._votes.matrix import VoteMatrix
 from weaklabel.exceptions import ParameterError
-from weaklabel.models._base import BaseLabelModel
+from weaklabel.models._base import CHANCE, BaseLabelModel
+from weaklabel.models._persistence import check_finite, check_shapes
 
 __all__ = ["MajorityVote", "WeightedMajorityVote"]
+
+
+def _any(value: object) -> bool:
+    """Accepted here; checked against the votes' LFs when ``fit`` sees them."""
+    return True
 
 
 class MajorityVote(BaseLabelModel):
@@ -71,8 +77,12 @@ class MajorityVote(BaseLabelModel):
     ) -> None:
         self.lf_weights_ = component_weights(votes, dependencies)
         if balance is None:
-            balance = self._smooth(votes._sum(_share_totals, self))
+            balance = self._smooth(votes.map_reduce(_share_totals, _add, self))
         self.class_balance_ = balance
+
+    def _check_state(self, n_lfs: int) -> None:
+        check_finite(self, ("lf_weights_",))
+        check_shapes(self, {"lf_weights_": (n_lfs,)})
 
     def _balance(self, votes: VoteMatrix, gold: np.ndarray | None) -> np.ndarray:
         k = self.cardinality
@@ -90,19 +100,15 @@ class MajorityVote(BaseLabelModel):
     def _scores(self, votes: VoteMatrix) -> np.ndarray:
         """Weighted vote shares per row (rows without votes: zeros)."""
         k = self.cardinality
-        labels = votes.labels()
-        keep = labels < k
-        flat = votes.rows()[keep] * k + labels[keep]
-        weights = self.lf_weights_[np.asarray(votes.lfs)[keep]]
+        flat = votes.rows() * k + votes.labels()
+        weights = self.lf_weights_[np.asarray(votes.lfs)]
         counts = np.bincount(flat, weights=weights, minlength=votes.n_rows * k)
         counts = counts.reshape(votes.n_rows, k).astype(np.float64)
         totals = counts.sum(axis=1, keepdims=True)
         return np.divide(counts, totals, out=np.zeros_like(counts), where=totals > 0)
 
     def _proba(self, votes: VoteMatrix) -> np.ndarray:
-        shares = self._scores(votes)
-        shares[votes.votes_per_row() == 0] = self.class_balance_
-        return shares
+        return self._scores(votes)
 
 
 def _share_totals(votes: VoteMatrix, model: MajorityVote) -> np.ndarray:
@@ -155,6 +161,11 @@ class WeightedMajorityVote(BaseLabelModel):
     """
 
     cli_name: ClassVar[str] = "weighted-majority-vote"
+    _parameter_constraints: ClassVar[dict[str, list[Constraint]]] = {
+        "accuracies": [Check("a mapping of LF name to accuracy, or one accuracy per LF", _any)],
+        "prior_accuracy": [Interval(float, CHANCE, 1.0)],
+        "prior_strength": [Interval(float, 0, None)],
+    }
     _state: ClassVar[tuple[str, ...]] = ("class_balance_", "lf_accuracies_", "lf_weights_")
 
     def __init__(
@@ -171,11 +182,6 @@ class WeightedMajorityVote(BaseLabelModel):
         self.accuracies = accuracies
         self.prior_accuracy = prior_accuracy
         self.prior_strength = prior_strength
-
-    def _check_params(self) -> None:
-        super()._check_params()
-        owner = type(self).__name__
-        check_float("prior_strength", self.prior_strength, owner=owner, minimum=0.0)
 
     def _fit(
         self,
@@ -197,12 +203,16 @@ class WeightedMajorityVote(BaseLabelModel):
         if self.accuracies is not None:
             accuracy = _fixed_accuracies(self.accuracies, votes, type(self).__name__)
         else:
-            correct, total = votes._sum(_agreement, self.cardinality)
+            correct, total = votes.map_reduce(_agreement, _add, self.cardinality)
             accuracy = self._shrink(correct, total)
         self._set_weights(votes, accuracy, dependencies)
         if balance is None:
             balance = MajorityVote(self.cardinality).fit(votes).class_balance_
         self.class_balance_ = balance
+
+    def _check_state(self, n_lfs: int) -> None:
+        check_finite(self, ("lf_weights_", "lf_accuracies_"))
+        check_shapes(self, {"lf_weights_": (n_lfs,), "lf_accuracies_": (n_lfs,)})
 
     def _set_weights(
         self, votes: VoteMatrix | DaskVoteMatrix, accuracy: np.ndarray, dependencies: Any
@@ -234,15 +244,11 @@ class WeightedMajorityVote(BaseLabelModel):
 
     def _proba(self, votes: VoteMatrix) -> np.ndarray:
         k = self.cardinality
-        labels = votes.labels()
-        keep = labels < k
-        flat = votes.rows()[keep] * k + labels[keep]
-        w = self.lf_weights_[np.asarray(votes.lfs)[keep]]
+        flat = votes.rows() * k + votes.labels()
+        w = self.lf_weights_[np.asarray(votes.lfs)]
         logits = np.bincount(flat, weights=w, minlength=votes.n_rows * k).astype(np.float64)
         logits = logits.reshape(votes.n_rows, k)
-        probs = softmax(logits + np.log(self.class_balance_), axis=1)
-        probs[votes.votes_per_row() == 0] = self.class_balance_
-        return probs
+        return softmax(logits + np.log(self.class_balance_), axis=1)
 
 
 def _agreement(votes: VoteMatrix, k: int) -> np.ndarray:
@@ -267,10 +273,7 @@ def component_weights(votes: VoteMatrix | DaskVoteMatrix, dependencies: Any) -> 
         return weights
     from weaklabel.models._units import make_units
 
-    # make_units reads only n_lfs, lf_names and polarity(), which DaskVoteMatrix has too
-    units = make_units(
-        cast(VoteMatrix, votes), dependencies, cardinality=votes.cardinality, owner="the model"
-    )
+    units = make_units(votes, dependencies, cardinality=votes.cardinality, owner="the model")
     for members in units.members:
         weights[list(members)] = 1.0 / len(members)
     return weights
@@ -303,3 +306,7 @@ def _fixed_accuracies(
             f"{values.tolist()[:5]} instead."
         )
     return values
+
+
+def _add(*values: np.ndarray) -> np.ndarray:
+    return np.sum(values, axis=0)

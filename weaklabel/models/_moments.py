@@ -9,10 +9,11 @@ import scipy.sparse as sp
 from scipy.optimize import minimize
 from scipy.special import softmax
 
-from weaklabel._params import check_float, check_int
-from weaklabel._votes import VoteMatrix
-from weaklabel.models._base import BaseLabelModel
+from weaklabel._core.params import Constraint, Interval
+from weaklabel._votes.matrix import VoteMatrix
+from weaklabel.models._base import CHANCE, BaseLabelModel
 from weaklabel.models._emissions import EmissionsMixin
+from weaklabel.models._persistence import check_finite, check_shapes
 
 __all__ = ["MomentsModel"]
 
@@ -64,6 +65,11 @@ class MomentsModel(EmissionsMixin, BaseLabelModel):
     """
 
     cli_name: ClassVar[str] = "moments"
+    _parameter_constraints: ClassVar[dict[str, list[Constraint]]] = {
+        "prior_accuracy": [Interval(float, CHANCE, 1.0)],
+        "l2": [Interval(float, 0, None)],
+        "max_iter": [Interval(int, 1, None)],
+    }
     _state: ClassVar[tuple[str, ...]] = ("class_balance_", "emissions_")
 
     def __init__(
@@ -81,12 +87,6 @@ class MomentsModel(EmissionsMixin, BaseLabelModel):
         self.l2 = l2
         self.max_iter = max_iter
 
-    def _check_params(self) -> None:
-        super()._check_params()
-        owner = type(self).__name__
-        check_float("l2", self.l2, owner=owner, minimum=0.0)
-        check_int("max_iter", self.max_iter, owner=owner, minimum=1)
-
     def _fit(
         self,
         votes: VoteMatrix,
@@ -95,7 +95,7 @@ class MomentsModel(EmissionsMixin, BaseLabelModel):
         dependencies: Any = None,
     ) -> None:
         k, m, n = self.cardinality, votes.n_lfs, votes.n_rows
-        one_hot = _one_hot(votes, k)
+        one_hot = votes.one_hot()
         overlap = (one_hot.T @ one_hot).tocsr() / max(n, 1)
         marginal = overlap.diagonal().copy()
         lf_of = np.repeat(np.arange(m), k)
@@ -118,6 +118,11 @@ class MomentsModel(EmissionsMixin, BaseLabelModel):
         self.emissions_ = _normalised_rates(mu, m, k)
         self.n_iter_ = int(result.nit)
 
+    def _check_state(self, n_lfs: int) -> None:
+        k = self.cardinality
+        check_finite(self, ("emissions_",))
+        check_shapes(self, {"emissions_": (n_lfs, k, k)})
+
     def _balance(
         self, votes: VoteMatrix, gold: np.ndarray | None, balance: np.ndarray | None
     ) -> np.ndarray:
@@ -130,10 +135,8 @@ class MomentsModel(EmissionsMixin, BaseLabelModel):
     def _proba(self, votes: VoteMatrix) -> np.ndarray:
         k, m = self.cardinality, len(self.lf_names_)
         weights = np.log(np.maximum(self.emissions_, _FLOOR)).transpose(0, 2, 1).reshape(m * k, k)
-        logits = _one_hot(votes, k) @ weights + np.log(self.class_balance_)
-        probs = softmax(logits, axis=1)
-        probs[votes.votes_per_row() == 0] = self.class_balance_
-        return probs
+        logits = votes.one_hot() @ weights + np.log(self.class_balance_)
+        return softmax(logits, axis=1)
 
 
 class _Objective:
@@ -198,13 +201,3 @@ def _normalised_rates(mu: np.ndarray, m: int, k: int) -> np.ndarray:
     rates = np.clip(mu.reshape(m, k, k).transpose(0, 2, 1), _FLOOR, 1.0)
     total = rates.sum(axis=2, keepdims=True)
     return np.where(total > 1.0, rates / total * (1.0 - 1e-6), rates)
-
-
-def _one_hot(votes: VoteMatrix, k: int) -> sp.csr_matrix:
-    one_hot = votes.one_hot()
-    if votes.cardinality == k:
-        return one_hot
-    lf, cls = np.divmod(one_hot.indices, votes.cardinality)
-    return sp.csr_matrix(
-        (one_hot.data, lf * k + cls, one_hot.indptr), shape=(votes.n_rows, votes.n_lfs * k)
-    )

@@ -12,9 +12,13 @@ Probabilities within ``1e-9`` (relative) of the row's maximum count as tied.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
-__all__ = ["TIE_POLICIES", "break_ties", "describe"]
+from weaklabel._core.random import check_random_state
+
+__all__ = ["TIE_POLICIES", "break_ties", "describe", "predicted_labels"]
 
 TIE_POLICIES = ("prior", "lowest", "random")
 _RTOL = 1e-9
@@ -57,3 +61,29 @@ def describe(policy: str) -> str:
         "lowest": "ties go to the lowest tied class index",
         "random": "ties go to a tied class drawn at random (seeded by random_state)",
     }[policy]
+
+
+def predicted_labels(probs: np.ndarray, model: Any = None) -> np.ndarray:
+    """The class of each row of ``probs``, as ``model.predict`` gives it from these probabilities.
+
+    Ties follow the model's ``tie_break`` and ``class_balance_``; without a model, the lowest
+    tied class index. Analysis and the report call this, never ``argmax``, so that what they
+    report agrees with ``predict``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from weaklabel.models._ties import predicted_labels
+    >>> predicted_labels(np.array([[0.5, 0.5], [0.9, 0.1]])).tolist()
+    [0, 0]
+    """
+    probs = np.asarray(probs, dtype=np.float64)
+    if model is None:
+        prior = np.ones(probs.shape[1])
+        return break_ties(probs, policy="lowest", prior=prior, rng=check_random_state(None))
+    return break_ties(
+        probs,
+        policy=model.tie_break,
+        prior=np.asarray(model.class_balance_),
+        rng=check_random_state(model.random_state),
+    )

@@ -1,5 +1,8 @@
 """Units: the LFs a label model treats as one variable, and the vote patterns they produce.
 
+A unit's joint vote on a row is one *pattern*, coded in base ``k + SHIFT`` with one digit per
+member (a stored vote, 0 for abstain: :mod:`weaklabel._votes.encoding`).
+
 Without a dependency graph every LF is its own unit. LFs joined by the dependency graph form one
 unit (a connected component), whose joint vote pattern on a row is one categorical outcome, so
 correlated LFs are modelled jointly instead of being counted as independent evidence.
@@ -16,10 +19,12 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from weaklabel._votes import VoteMatrix
+from weaklabel._votes.distributed import DaskVoteMatrix
+from weaklabel._votes.encoding import SHIFT
+from weaklabel._votes.matrix import VoteMatrix
 from weaklabel.exceptions import DataError, ParameterError
 
-__all__ = ["Patterns", "Units", "distinct_rows", "lookup", "make_units"]
+__all__ = ["Patterns", "Units", "lookup", "make_units"]
 
 #: Largest connected component of the dependency graph modelled jointly.
 MAX_UNIT_SIZE = 8
@@ -59,25 +64,33 @@ class Units:
                 unit[j], position[j] = u, t
         return unit, position
 
+    @property
+    def scale(self) -> np.int64:
+        """The factor that separates a unit's index from its pattern code in a pattern key."""
+        return np.int64(self.cardinality + SHIFT) ** max(len(mm) for mm in self.members)
+
+    def column_keys(self, n_lfs: int) -> np.ndarray:
+        """The pattern key of each one-hot vote column ``j*k + c``, for singleton units."""
+        k = self.cardinality
+        columns = np.arange(n_lfs * k, dtype=np.int64)
+        return (columns // k) * self.scale + columns % k + SHIFT
+
     def patterns(self, votes: VoteMatrix, *, vocabulary: np.ndarray | None = None) -> Patterns:
         """Each row's pattern per fired unit, as a sparse rows x patterns indicator.
 
         With ``vocabulary=None`` the vocabulary is the set of patterns observed in ``votes``;
-        otherwise patterns outside ``vocabulary`` are dropped (and counted in ``n_unseen``).
+        otherwise patterns outside ``vocabulary`` are dropped.
         """
         k = self.cardinality
-        base = np.int64(k + 1)
-        scale = base ** max(len(mm) for mm in self.members)
+        scale = self.scale
         if self.singletons:
             one_hot = votes.one_hot()
-            column_keys = np.arange(votes.n_lfs * k, dtype=np.int64)
-            column_keys = (column_keys // k) * scale + column_keys % k + 1
+            column_keys = self.column_keys(votes.n_lfs)
             if vocabulary is None:
                 vocabulary = column_keys[np.unique(one_hot.indices)]
             table = lookup(vocabulary, column_keys)
             col = table[one_hot.indices]
             indicator = _drop_unseen(one_hot.indptr, col, (votes.n_rows, len(vocabulary)))
-            n_unseen = int((col < 0).sum())
             # which classes' one-sided LFs fired: one sparse product with a column -> pole map
             pole_of_column = np.repeat(self.pole, k)
             one = np.flatnonzero(pole_of_column >= 0)
@@ -95,7 +108,6 @@ class Units:
                 (np.ones(int(known.sum())), (rows_of[known], col[known])),
                 shape=(votes.n_rows, len(vocabulary)),
             )
-            n_unseen = int((~known).sum())
             poles = self.pole[unit_of]
             one_sided = poles >= 0
             group_fired = np.zeros((votes.n_rows, k), dtype=bool)
@@ -106,7 +118,6 @@ class Units:
             unit_of_pattern=(vocabulary // scale).astype(np.int64),
             codes=(vocabulary % scale).astype(np.int64),
             group_silent=~group_fired,
-            n_unseen=n_unseen,
         )
 
     def _joint_keys(
@@ -118,7 +129,7 @@ class Units:
         rows, lfs, labels = votes.rows(), np.asarray(votes.lfs, dtype=np.int64), votes.labels()
         key = rows * self.n_units + unit[lfs]
         uniq, inverse = np.unique(key, return_inverse=True)
-        contrib = (labels + 1) * np.int64(k + 1) ** position[lfs]
+        contrib = (labels + SHIFT) * np.int64(k + SHIFT) ** position[lfs]
         codes = np.bincount(inverse, weights=contrib.astype(np.float64)).astype(np.int64)
         row_of, unit_of = np.divmod(uniq, self.n_units)
         return row_of, unit_of, unit_of * scale + codes
@@ -154,7 +165,6 @@ class Patterns:
     unit_of_pattern: np.ndarray
     codes: np.ndarray
     group_silent: np.ndarray
-    n_unseen: int
 
     def vote_shares(self, units: Units) -> np.ndarray:
         """``(n_patterns, k)``: share of each class among the votes of each pattern."""
@@ -162,14 +172,16 @@ class Patterns:
         shares = np.zeros((len(self.codes), k))
         codes = self.codes.copy()
         while codes.any():
-            value = codes % (k + 1) - 1
+            value = codes % (k + SHIFT) - SHIFT
             voted = value >= 0
             shares[np.flatnonzero(voted), value[voted]] += 1.0
-            codes //= k + 1
+            codes //= k + SHIFT
         return shares / np.maximum(shares.sum(axis=1, keepdims=True), 1.0)
 
 
-def make_units(votes: VoteMatrix, dependencies: Any, *, cardinality: int, owner: str) -> Units:
+def make_units(
+    votes: VoteMatrix | DaskVoteMatrix, dependencies: Any, *, cardinality: int, owner: str
+) -> Units:
     """Units from a dependency graph over LF names (or None for independent LFs)."""
     m = votes.n_lfs
     if dependencies is None:
@@ -187,7 +199,9 @@ def make_units(votes: VoteMatrix, dependencies: Any, *, cardinality: int, owner:
     return Units(tuple(members), poles, cardinality)
 
 
-def _components(votes: VoteMatrix, graph: Any, owner: str) -> list[tuple[int, ...]]:
+def _components(
+    votes: VoteMatrix | DaskVoteMatrix, graph: Any, owner: str
+) -> list[tuple[int, ...]]:
     import networkx as nx
 
     if not isinstance(graph, nx.Graph):
@@ -216,10 +230,3 @@ def _components(votes: VoteMatrix, graph: Any, owner: str) -> list[tuple[int, ..
         seen.update(group)
     members.extend((j,) for j in range(votes.n_lfs) if j not in seen)
     return sorted(members)
-
-
-def distinct_rows(votes: VoteMatrix, candidates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The candidate rows with distinct votes: (first row of each, how many candidates share it)."""
-    hashes = votes.row_hashes()[candidates]
-    _, first, counts = np.unique(hashes, return_index=True, return_counts=True)
-    return candidates[first].astype(np.int64), counts.astype(np.float64)

@@ -1,0 +1,9 @@
+"""Applying labeling functions: chunks, worker processes, checkpoints and Dask, into votes.
+
+- :mod:`~weaklabel._apply.api`: :func:`~weaklabel.apply_lfs`;
+- :mod:`~weaklabel._apply.frames`: the data as a DataFrame, and its row ids;
+- :mod:`~weaklabel._apply.chunks`: the LFs on one chunk of rows, and the chunks assembled;
+- :mod:`~weaklabel._apply.parallel`: chunks in this process or in forked workers;
+- :mod:`~weaklabel._apply.checkpoint`: finished chunks on disk, so a killed run resumes;
+- :mod:`~weaklabel._apply.dask`: the same on the partitions of a Dask DataFrame.
+"""

@@ -1,0 +1,72 @@
+"""Writing probabilistic labels to files."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from weaklabel._io.atomic import atomic_write
+from weaklabel.exceptions import DataError
+
+__all__ = ["write_labels_jsonl"]
+
+
+def write_labels_jsonl(
+    path: str | Path,
+    probs: np.ndarray,
+    labels: np.ndarray,
+    *,
+    row_ids: Sequence[Any] | np.ndarray,
+    class_names: Sequence[str],
+    texts: Sequence[Any] | None = None,
+) -> None:
+    """Write one JSON object per row: ``id``, ``label``, ``probs``, ``confidence`` (and ``text``).
+
+    ``label`` is the class name of ``labels[i]``, ``probs`` maps each class name to its
+    probability, and ``confidence`` is the probability of the chosen label. The file is written
+    atomically.
+
+    Examples
+    --------
+    >>> import json, tempfile, pathlib, numpy as np
+    >>> from weaklabel._io.labels import write_labels_jsonl
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "labels.jsonl"
+    >>> write_labels_jsonl(path, np.array([[0.25, 0.75]]), np.array([1]), row_ids=["a"],
+    ...                    class_names=["ham", "spam"], texts=["Subscribe!"])
+    >>> record = json.loads(path.read_text())
+    >>> record["label"], record["probs"], record["confidence"], record["text"]
+    ('spam', {'ham': 0.25, 'spam': 0.75}, 0.75, 'Subscribe!')
+    """
+    probs = np.asarray(probs, dtype=np.float64)
+    n = probs.shape[0]
+    if probs.ndim != 2 or probs.shape[1] != len(class_names):
+        raise DataError(
+            f"write_labels_jsonl: probs must be n x {len(class_names)} (one column per class); "
+            f"got shape {probs.shape}."
+        )
+    if len(labels) != n or len(row_ids) != n or (texts is not None and len(texts) != n):
+        raise DataError(
+            "write_labels_jsonl: probs, labels, row_ids and texts must have one row each."
+        )
+    names = list(class_names)
+    ids = np.asarray(row_ids).tolist()
+    text_values = None if texts is None else list(texts)
+    with atomic_write(path) as handle:
+        for i, (row, label) in enumerate(
+            zip(probs.tolist(), np.asarray(labels).tolist(), strict=True)
+        ):
+            record: dict[str, Any] = {
+                "id": ids[i],
+                "label": names[label],
+                "probs": dict(zip(names, row, strict=True)),
+                "confidence": row[label],
+            }
+            if text_values is not None:
+                text = text_values[i]
+                record["text"] = None if isinstance(text, float) and math.isnan(text) else text
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -1,0 +1,115 @@
+"""Saving and loading vote matrices: one ``.npz`` of arrays and a JSON header, never pickle.
+
+Files are written atomically and read defensively: a missing, empty, truncated or tampered file
+raises a :class:`~weaklabel.DataError` that names it, never a traceback from numpy or zipfile.
+The arrays themselves are checked by :func:`weaklabel._votes.construct.csr_from_parts`.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+from typing import Any, Final
+
+import numpy as np
+
+from weaklabel._io.atomic import atomic_write
+from weaklabel.exceptions import DataError
+
+__all__ = ["read_vote_arrays", "write_vote_arrays"]
+
+_FORMAT: Final = "weaklabel.VoteMatrix"
+_FORMAT_VERSION: Final = 1
+_ARRAYS: Final = ("indptr", "lfs", "labels", "row_ids", "lf_failures")
+
+
+def write_vote_arrays(path: str | Path, header: dict[str, Any], arrays: dict[str, Any]) -> None:
+    """Write ``header`` (JSON) and ``arrays`` to ``path`` atomically as a compressed ``.npz``."""
+    meta = {"format": _FORMAT, "version": _FORMAT_VERSION, **header}
+    labels = np.asarray(arrays["labels"])
+    out = {
+        "meta": np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8),
+        "indptr": np.asarray(arrays["indptr"]),
+        "lfs": np.asarray(arrays["lfs"]),
+        "labels": labels.astype(np.int16 if header["cardinality"] > 127 else np.int8),
+        "row_ids": _row_ids_for_npz(np.asarray(arrays["row_ids"])),
+        "lf_failures": np.asarray(arrays["lf_failures"]),
+    }
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **out)  # type: ignore[arg-type]
+    with atomic_write(path, "wb") as handle:
+        handle.write(buffer.getvalue())
+
+
+def read_vote_arrays(path: str | Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    """The header and arrays of a file written by :func:`write_vote_arrays`, checked for shape."""
+    path = Path(path)
+    if not path.exists():
+        raise DataError(
+            f"{path}: no such file; write one with `weaklabel apply` or VoteMatrix.save()."
+        )
+    if not path.is_file():
+        raise DataError(f"{path}: not a regular file; pass the .npz written by `weaklabel apply`.")
+    not_ours = f"{path}: not a vote matrix saved by weaklabel (`weaklabel apply`, VoteMatrix.save)"
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            arrays = {key: npz[key] for key in npz.files}
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError) as exc:
+        raise DataError(
+            f"{not_ours}: the file is empty, truncated or not an .npz ({exc}). Write it again."
+        ) from None
+    try:
+        header = json.loads(arrays["meta"].tobytes().decode("utf-8"))
+        if not isinstance(header, dict) or header.get("format") != _FORMAT:
+            raise KeyError("format")
+    except (KeyError, ValueError, UnicodeDecodeError):
+        raise DataError(f"{not_ours}: it has no '{_FORMAT}' header.") from None
+    version = header.get("version")
+    if not isinstance(version, int) or version > _FORMAT_VERSION:
+        raise DataError(
+            f"{path}: written by a newer weaklabel (format version {version!r}); upgrade weaklabel "
+            "to read it."
+        )
+    missing = [name for name in _ARRAYS if name not in arrays]
+    if missing:
+        raise DataError(f"{path}: corrupt vote matrix: the array(s) {missing} are missing.")
+    _check_header(path, header, arrays)
+    return header, {name: arrays[name] for name in _ARRAYS}
+
+
+def _check_header(path: Path, header: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
+    shape = header.get("shape")
+    names = header.get("lf_names")
+    ok = (
+        isinstance(shape, list)
+        and len(shape) == 2
+        and all(isinstance(v, int) and v >= 0 for v in shape)
+        and isinstance(names, list)
+        and len(names) == shape[1]
+        and isinstance(header.get("cardinality"), int)
+        and (header.get("class_names") is None or isinstance(header["class_names"], list))
+    )
+    if not ok:
+        raise DataError(
+            f"{path}: corrupt vote matrix header (shape, cardinality, LF or class names); write "
+            "the file again."
+        )
+    n_rows, n_lfs = shape  # type: ignore[misc]
+    expected = {"indptr": n_rows + 1, "row_ids": n_rows, "lf_failures": n_lfs}
+    for name, length in expected.items():
+        if arrays[name].shape != (length,):
+            raise DataError(
+                f"{path}: corrupt vote matrix: {name} has shape {arrays[name].shape}, but the "
+                f"header says {n_rows} rows x {n_lfs} LFs."
+            )
+    if arrays["lf_failures"].dtype.kind not in "iu":
+        raise DataError(f"{path}: corrupt vote matrix: lf_failures must hold integer counts.")
+
+
+def _row_ids_for_npz(row_ids: np.ndarray) -> np.ndarray:
+    """Row ids as an int or unicode array, which ``np.load`` reads back without pickle."""
+    if row_ids.dtype.kind in "iuU":
+        return row_ids
+    return row_ids.astype(str)

@@ -1,0 +1,227 @@
+"""The commands of the ``weaklabel`` command line, each a few library calls."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+import pandas as pd
+
+from weaklabel._analysis.summary import lf_summary
+from weaklabel._apply.api import apply_lfs
+from weaklabel._io.atomic import atomic_write
+from weaklabel._io.readers import read_data
+from weaklabel._lfs.suite import load_lfs
+from weaklabel._votes.gold import as_gold
+from weaklabel._votes.matrix import VoteMatrix
+from weaklabel.cli._job import JobResult, run_job
+from weaklabel.exceptions import DataError
+from weaklabel.models import model_class
+from weaklabel.models._ties import describe
+
+__all__ = ["apply", "fit", "report", "run", "summary"]
+
+DEMO_LFS = "labeling_functions.spam"
+
+
+def run(args: argparse.Namespace) -> None:
+    if args.data is None:
+        from weaklabel.datasets import load_youtube_spam
+
+        data = load_youtube_spam()
+        lfs_source = args.lfs or DEMO_LFS
+        text_column, id_column, gold_column = "text", "id", "label"
+        title = "YouTube Spam Collection (demo)"
+        _info(
+            args,
+            f"No --data given: running the demo on the bundled YouTube Spam Collection "
+            f"({len(data):,} comments) with the LFs in {lfs_source}.",
+        )
+    else:
+        if args.lfs is None:
+            raise DataError(
+                "--lfs is required with --data: name the Python file defining your LFs."
+            )
+        data = read_data(args.data, format=args.format, encoding=args.encoding)
+        lfs_source, text_column = args.lfs, args.text_column
+        id_column, gold_column = args.id_column, args.gold_column
+        title = str(args.data)
+    suite = load_lfs(lfs_source)
+    classes = _classes(args, suite.classes)
+    result = run_job(
+        data,
+        suite.lfs,
+        out_dir=args.out,
+        text_column=text_column,
+        id_column=id_column,
+        gold_column=gold_column,
+        model=args.model,
+        cardinality=args.cardinality,
+        classes=classes,
+        on_error=args.on_error,
+        n_jobs=args.n_jobs,
+        checkpoint_dir=args.checkpoint,
+        random_state=args.seed,
+        progress=not args.quiet,
+        title=title,
+    )
+    _report_run(args, result)
+
+
+def apply(args: argparse.Namespace) -> None:
+    data = read_data(args.data, format=args.format, encoding=args.encoding)
+    suite = load_lfs(args.lfs)
+    if args.text_column is not None:
+        if args.text_column not in data.columns:
+            raise DataError(
+                f"The text column {args.text_column!r} is not in the data; its columns are: "
+                f"{', '.join(map(str, data.columns))}."
+            )
+        if "text" not in data.columns:
+            data = data.assign(text=data[args.text_column])
+    votes = apply_lfs(
+        suite.lfs,
+        data,
+        cardinality=args.cardinality,
+        classes=_classes(args, suite.classes),
+        id_column=args.id_column,
+        on_error=args.on_error,
+        n_jobs=args.n_jobs,
+        checkpoint_dir=args.checkpoint,
+        progress=not args.quiet,
+    )
+    votes.save(args.out)
+    _warn_failures(args, votes)
+    _info(
+        args,
+        f"Wrote {votes.n_rows:,} rows x {votes.n_lfs} LFs ({votes.n_votes:,} votes) to {args.out}",
+    )
+
+
+def fit(args: argparse.Namespace) -> None:
+    votes = VoteMatrix.load(args.votes)
+    cls = model_class(args.model)
+    params: dict[str, Any] = {"cardinality": args.cardinality or votes.cardinality}
+    params["random_state"] = args.seed
+    if "progress" in cls._param_names():
+        params["progress"] = not args.quiet
+    model = cls(**params).fit(votes, gold=_gold(args, votes))
+    model.save(args.out)
+    _info(args, f"Fitted {type(model).__name__} on {votes.n_rows:,} rows; wrote {args.out}")
+
+
+def report(args: argparse.Namespace) -> None:
+    from weaklabel._report.report import build_report
+    from weaklabel.models import load_model
+
+    votes = VoteMatrix.load(args.votes)
+    model = load_model(args.model)
+    data = None
+    if args.data is not None:
+        data = read_data(args.data, format=args.format, encoding=args.encoding)
+        if len(data) != votes.n_rows:
+            raise DataError(
+                f"{args.data} has {len(data):,} rows but {args.votes} has {votes.n_rows:,}; pass "
+                "the data the votes were made from."
+            )
+    report = build_report(
+        votes,
+        model,
+        data=data,
+        text_column=args.text_column,
+        gold=_gold(args, votes),
+        title=args.title or str(args.data or args.votes),
+    )
+    report.save(args.out)
+    _info(args, f"Wrote {args.out} ({len(report) / 1024:,.0f} KB)")
+
+
+def summary(args: argparse.Namespace) -> None:
+    votes = VoteMatrix.load(args.votes)
+    summary = lf_summary(votes, gold=_gold(args, votes))
+    if args.out is not None:
+        with atomic_write(args.out) as handle:
+            summary.to_csv(handle)
+    print(_format_summary(summary, votes.class_names))
+
+
+# -- helpers ------------------------------------------------------------------------------------
+
+
+def _classes(args: argparse.Namespace, suite_classes: tuple[str, ...] | None) -> list[str] | None:
+    if args.classes is not None:
+        return [c.strip() for c in args.classes.split(",")]
+    if args.cardinality is None and suite_classes is not None:
+        return list(suite_classes)
+    return None
+
+
+def _gold(args: argparse.Namespace, votes: VoteMatrix) -> Any:
+    if args.gold_column is None:
+        return None
+    if args.data is None:
+        raise DataError("--gold-column needs --data: the file that holds the gold labels.")
+    data = read_data(args.data, format=args.format, encoding=args.encoding)
+    if args.gold_column not in data.columns:
+        raise DataError(
+            f"The gold column {args.gold_column!r} is not in {args.data}; its columns are: "
+            f"{', '.join(map(str, data.columns))}."
+        )
+    if args.id_column is None:
+        return as_gold(
+            data[args.gold_column].tolist(), votes, owner=f"--gold-column {args.gold_column}"
+        )
+    mapping = dict(zip(data[args.id_column].tolist(), data[args.gold_column].tolist(), strict=True))
+    return as_gold(mapping, votes, owner=f"--gold-column {args.gold_column}")
+
+
+def _format_summary(summary: pd.DataFrame, class_names: tuple[str, ...] | None) -> str:
+    shown = summary.copy()
+    names = class_names or ()
+    shown["polarity"] = [
+        ",".join(names[c] if c < len(names) else str(c) for c in pol) for pol in shown["polarity"]
+    ]
+    if not shown["failures"].any():
+        shown = shown.drop(columns="failures")
+    floats = {c: "{:.3f}".format for c in shown.columns if shown[c].dtype.kind == "f"}
+    return shown.to_string(formatters=floats)
+
+
+def _report_run(args: argparse.Namespace, result: JobResult) -> None:
+    _warn_failures(args, result.votes)
+    if args.quiet:
+        return
+    print(_format_summary(result.summary, result.votes.class_names))
+    print()
+    if result.scores is not None:
+        scores = result.scores
+        n_gold = int(scores["n_gold"].iloc[0])
+        coverage = float(scores["coverage"].iloc[0])
+        print(
+            f"Accuracy against gold over all {n_gold:,} rows with a gold label "
+            f"(LF coverage {coverage:.1%}; rows with no vote get the class prior; "
+            f"{describe(result.model.tie_break)}):"
+        )
+        for name, row in scores.iterrows():
+            print(
+                f"  {name:<16} {row['accuracy']:.4f}  "
+                f"(on the {coverage:.1%} of rows with a vote: {row['accuracy_covered']:.4f})"
+            )
+        print()
+    print(f"Wrote {', '.join(str(p) for p in result.files.values())}")
+
+
+def _warn_failures(args: argparse.Namespace, votes: VoteMatrix) -> None:
+    failed = {n: int(c) for n, c in zip(votes.lf_names, votes.lf_failures, strict=True) if c}
+    if failed:
+        listed = ", ".join(f"{n} ({c} rows)" for n, c in failed.items())
+        print(
+            f"weaklabel: warning: LFs raised and were counted as abstaining: {listed}",
+            file=sys.stderr,
+        )
+
+
+def _info(args: argparse.Namespace, message: str) -> None:
+    if not args.quiet:
+        print(message, file=sys.stderr)

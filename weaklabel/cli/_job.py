@@ -1,0 +1,194 @@
+"""The whole job in one call: apply LFs, fit a label model, predict, summarise, write the outputs.
+
+``weaklabel run`` is a thin wrapper over :func:`run_job`; everything is computed before anything is
+written, and every file is written atomically, so a failed run leaves no output that looks complete.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from weaklabel._analysis.metrics import accuracy
+from weaklabel._analysis.summary import lf_summary
+from weaklabel._apply.api import apply_lfs
+from weaklabel._io.atomic import atomic_write
+from weaklabel._io.labels import write_labels_jsonl
+from weaklabel._lfs.lf import LabelingFunction
+from weaklabel._report.report import Report, build_report
+from weaklabel._votes.gold import UNKNOWN, as_gold
+from weaklabel._votes.matrix import VoteMatrix
+from weaklabel._votes.names import class_names_or_default
+from weaklabel.exceptions import DataError
+from weaklabel.models import BaseLabelModel, MajorityVote, model_class
+
+__all__ = ["OUTPUT_FILES", "JobResult", "run_job"]
+
+#: What ``run_job`` writes into its output folder.
+OUTPUT_FILES = {
+    "labels": "labels.jsonl",
+    "votes": "votes.npz",
+    "summary": "lf_summary.csv",
+    "model": "model.json",
+    "report": "report.html",
+}
+
+
+@dataclass(frozen=True)
+class JobResult:
+    """Everything a run produced.
+
+    Attributes
+    ----------
+    votes, model, probs, labels, summary
+        The vote matrix, the fitted model, its n x k probabilities, its predicted class indices and
+        the LF summary.
+    scores : pandas.DataFrame or None
+        With gold labels: accuracy of the model and of majority vote over every row with gold,
+        and over the rows with at least one vote (``accuracy_covered``); None without gold.
+    files : dict of str to Path
+        The files written, by kind.
+    """
+
+    votes: VoteMatrix
+    model: BaseLabelModel
+    probs: np.ndarray
+    labels: np.ndarray
+    summary: pd.DataFrame
+    scores: pd.DataFrame | None
+    files: dict[str, Path] = field(default_factory=dict)
+
+
+def run_job(
+    data: pd.DataFrame,
+    lfs: Sequence[LabelingFunction],
+    *,
+    out_dir: str | Path,
+    text_column: str | None = None,
+    id_column: str | None = None,
+    gold_column: str | None = None,
+    model: str = "label-model",
+    cardinality: int | None = None,
+    classes: Sequence[str] | None = None,
+    on_error: str = "raise",
+    n_jobs: int = 1,
+    checkpoint_dir: str | Path | None = None,
+    random_state: int | None = 0,
+    progress: bool = True,
+    title: str = "",
+) -> JobResult:
+    """Label ``data`` with ``lfs``; write labels, votes, summary, model and report into ``out_dir``.
+
+    The gold column, when named, is hidden from the LFs and used only to score. The text column is
+    written beside each label and, when the data has no ``text`` column, is also shown to the LFs
+    as ``x.text``.
+    """
+    columns = [str(c) for c in data.columns]
+    for role, column in (("text", text_column), ("id", id_column), ("gold", gold_column)):
+        if column is not None and column not in columns:
+            raise DataError(
+                f"The {role} column {column!r} is not in the data; its columns are: "
+                f"{', '.join(columns)}."
+            )
+    if text_column is None and "text" in columns:
+        text_column = "text"
+    lf_view = data.drop(columns=[gold_column]) if gold_column else data
+    if text_column is not None and "text" not in columns:
+        lf_view = lf_view.assign(text=data[text_column])
+    votes = apply_lfs(
+        lfs,
+        lf_view,
+        cardinality=cardinality,
+        classes=classes,
+        id_column=id_column,
+        on_error=on_error,
+        n_jobs=n_jobs,
+        checkpoint_dir=checkpoint_dir,
+        progress=progress,
+    )
+    gold = None if gold_column is None else as_gold(data[gold_column].tolist(), votes)
+    model_obj = _make_model(model, votes.cardinality, random_state, progress)
+    model_obj.fit(votes)
+    probs = model_obj.predict_proba(votes)
+    labels = model_obj.predict(votes)
+    summary = lf_summary(votes, gold=gold, model=model_obj)
+    scores = None if gold is None else _scores(votes, gold, model, model_obj, labels, random_state)
+    report = build_report(
+        votes,
+        model_obj,
+        probs=probs,
+        data=data,
+        text_column=text_column,
+        gold=gold,
+        descriptions={lf.name: lf.description for lf in lfs},
+        title=title,
+        random_state=random_state,
+    )
+    files = _write(out_dir, votes, model_obj, probs, labels, summary, data, text_column, report)
+    return JobResult(votes, model_obj, probs, labels, summary, scores, files)
+
+
+def _make_model(name: str, k: int, random_state: int | None, progress: bool) -> BaseLabelModel:
+    cls = model_class(name)
+    params: dict[str, Any] = {"cardinality": k, "random_state": random_state}
+    if "progress" in cls._param_names():
+        params["progress"] = progress
+    return cls(**params)
+
+
+def _scores(
+    votes: VoteMatrix,
+    gold: np.ndarray,
+    name: str,
+    model: BaseLabelModel,
+    labels: np.ndarray,
+    random_state: int | None,
+) -> pd.DataFrame:
+    covered = votes.votes_per_row() > 0
+    baseline = MajorityVote(cardinality=votes.cardinality, random_state=random_state).fit(votes)
+    rows = []
+    for label, pred in ((name, labels), ("majority-vote", baseline.predict(votes))):
+        rows.append(
+            {
+                "model": label,
+                "accuracy": accuracy(pred, gold),
+                "accuracy_covered": accuracy(pred[covered], gold[covered]),
+                "n_gold": int((gold != UNKNOWN).sum()),
+                "coverage": float(covered.mean()),
+            }
+        )
+    frame = pd.DataFrame(rows).drop_duplicates("model").set_index("model")
+    return frame
+
+
+def _write(
+    out_dir: str | Path,
+    votes: VoteMatrix,
+    model: BaseLabelModel,
+    probs: np.ndarray,
+    labels: np.ndarray,
+    summary: pd.DataFrame,
+    data: pd.DataFrame,
+    text_column: str | None,
+    report: Report,
+) -> dict[str, Path]:
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    files = {kind: out / name for kind, name in OUTPUT_FILES.items()}
+    classes = class_names_or_default(votes.class_names, votes.cardinality)
+    texts = None if text_column is None else data[text_column].tolist()
+    votes.save(files["votes"])
+    model.save(files["model"])
+    with atomic_write(files["summary"]) as handle:
+        summary.to_csv(handle)
+    report.save(files["report"])
+    # labels last: its presence means the run finished
+    write_labels_jsonl(
+        files["labels"], probs, labels, row_ids=votes.row_ids, class_names=classes, texts=texts
+    )
+    return files

@@ -1,0 +1,176 @@
+"""The command line's parser: commands, their options and help."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from weaklabel._io.readers import FORMATS
+from weaklabel._version import __version__
+from weaklabel.cli import _commands as handlers
+from weaklabel.cli._job import OUTPUT_FILES
+from weaklabel.models import model_names
+
+__all__ = ["build_parser"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    # --quiet and --debug work before or after the command; the copy on each command must not
+    # reset a value given before it, hence SUPPRESS there.
+    parser = argparse.ArgumentParser(
+        prog="weaklabel",
+        description="Turn labeling functions into probabilistic training labels.",
+        epilog="Run `weaklabel COMMAND --help` for a command's options.",
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bars or reports")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="no progress bars or reports",
+    )
+    common.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks on errors"
+    )
+    parser.add_argument("--version", action="version", version=f"weaklabel {__version__}")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    run = commands.add_parser(
+        "run",
+        parents=[common],
+        help="apply LFs, fit a label model and write labels (the demo without --data)",
+        description=(
+            "Apply labeling functions to a dataset, fit a label model and write into --out: "
+            f"{', '.join(OUTPUT_FILES.values())}. Without --data it runs the demo on the bundled "
+            "YouTube Spam Collection with labeling_functions/spam.py."
+        ),
+    )
+    _data_options(run, required=False)
+    _lf_options(run, required=False)
+    run.add_argument("--out", type=Path, default=Path("out"), help="output folder (default: out/)")
+    run.add_argument("--gold-column", metavar="C", help="column of gold labels (for scoring only)")
+    _model_options(run)
+    run.set_defaults(handler=handlers.run)
+
+    apply = commands.add_parser(
+        "apply",
+        parents=[common],
+        help="apply LFs and save the vote matrix",
+        description="Apply labeling functions to a dataset and save the sparse vote matrix (.npz).",
+    )
+    _data_options(apply, required=True)
+    _lf_options(apply, required=True)
+    apply.add_argument("--out", type=Path, required=True, help="where to write the votes (.npz)")
+    apply.set_defaults(handler=handlers.apply)
+
+    fit = commands.add_parser(
+        "fit",
+        parents=[common],
+        help="fit a label model on saved votes",
+        description="Fit a label model on a saved vote matrix and save it as JSON.",
+    )
+    fit.add_argument("--votes", type=Path, required=True, help="vote matrix from `weaklabel apply`")
+    fit.add_argument("--out", type=Path, required=True, help="where to write the model (.json)")
+    _model_options(fit)
+    fit.add_argument("--cardinality", type=int, metavar="K", help="number of classes")
+    _gold_options(fit)
+    fit.set_defaults(handler=handlers.fit)
+
+    summary = commands.add_parser(
+        "summary",
+        parents=[common],
+        help="print the per-LF summary of saved votes",
+        description="Print coverage, overlaps, conflicts (and accuracy, with gold) for each LF.",
+    )
+    summary.add_argument(
+        "--votes", type=Path, required=True, help="vote matrix from `weaklabel apply`"
+    )
+    summary.add_argument("--out", type=Path, help="also write the summary as CSV")
+    _gold_options(summary)
+    summary.set_defaults(handler=handlers.summary)
+
+    report = commands.add_parser(
+        "report",
+        parents=[common],
+        help="write the HTML report of saved votes and a saved model",
+        description=(
+            "Write one self-contained HTML page (no network needed to open it): LF table, "
+            "coverage, accuracy, conflicts, dependencies, confidence, example rows."
+        ),
+    )
+    report.add_argument(
+        "--votes", type=Path, required=True, help="vote matrix from `weaklabel apply`"
+    )
+    report.add_argument("--model", type=Path, required=True, help="model from `weaklabel fit`")
+    report.add_argument("--out", type=Path, default=Path("report.html"), help="the HTML file")
+    report.add_argument("--text-column", metavar="C", help="column of --data shown beside examples")
+    report.add_argument("--title", help="title shown at the top")
+    _gold_options(report)
+    report.set_defaults(handler=handlers.report)
+    return parser
+
+
+def _data_options(parser: argparse.ArgumentParser, *, required: bool) -> None:
+    parser.add_argument("--data", type=Path, required=required, help="CSV, JSONL or Parquet file")
+    parser.add_argument("--format", choices=FORMATS, help="file format (default: from the suffix)")
+    parser.add_argument("--encoding", default="utf-8", help="text encoding (default: utf-8)")
+    parser.add_argument(
+        "--text-column", metavar="C", help="column with the text (also shown to LFs as x.text)"
+    )
+    parser.add_argument(
+        "--id-column", metavar="C", help="column with unique row ids (default: row number)"
+    )
+
+
+def _lf_options(parser: argparse.ArgumentParser, *, required: bool) -> None:
+    parser.add_argument(
+        "--lfs",
+        required=required,
+        metavar="FILE",
+        help="Python file (or module) defining the labeling functions",
+    )
+    classes = parser.add_mutually_exclusive_group()
+    classes.add_argument("--cardinality", type=int, metavar="K", help="number of classes")
+    classes.add_argument(
+        "--classes",
+        metavar="A,B",
+        help="class names in class-index order (default: CLASSES in the LF file)",
+    )
+    parser.add_argument(
+        "--on-error",
+        choices=("raise", "abstain"),
+        default="raise",
+        help="when an LF raises: stop (default), or count it and abstain",
+    )
+    parser.add_argument(
+        "--n-jobs", type=int, default=1, metavar="N", help="worker processes (-1: one per CPU)"
+    )
+    parser.add_argument(
+        "--checkpoint",
+        type=Path,
+        metavar="DIR",
+        help="store finished chunks in DIR; a run started again resumes from them",
+    )
+
+
+def _model_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--model",
+        default="label-model",
+        choices=model_names(),
+        help="label model (default: label-model)",
+    )
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+
+
+def _gold_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data", type=Path, help="data file holding the gold labels")
+    parser.add_argument("--format", choices=FORMATS, help="file format (default: from the suffix)")
+    parser.add_argument("--encoding", default="utf-8", help="text encoding (default: utf-8)")
+    parser.add_argument("--gold-column", metavar="C", help="column of gold labels in --data")
+    parser.add_argument(
+        "--id-column", metavar="C", help="match gold rows to votes by this id column"
+    )

@@ -1,0 +1,134 @@
+"""The EM of :class:`~weaklabel.models.LabelModel`: its M-step, and SQUAREM acceleration."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import scipy.sparse as sp
+from tqdm.auto import tqdm
+
+from weaklabel.models._units import Units
+
+if TYPE_CHECKING:
+    from weaklabel.models._label_model import LabelModel
+
+__all__ = ["EM", "FLOOR", "accelerated_fixed_point"]
+
+#: smallest probability a rate may take before its log
+FLOOR = 1e-9
+
+
+class EM:
+    """The M-step of :class:`LabelModel`: pattern log-weights and class silence log-weights."""
+
+    def __init__(
+        self,
+        model: LabelModel,
+        units: Units,
+        unit_of_pattern: np.ndarray,
+        shares: np.ndarray,
+        indicator: sp.csr_matrix,
+        silent: np.ndarray,
+        weights: np.ndarray,
+    ) -> None:
+        k = units.cardinality
+        self.k, self.units, self.unit = k, units, unit_of_pattern
+        self.indicator, self.silent = indicator, silent
+        self.s, self.a0 = model.prior_strength, model.prior_accuracy
+        self.pole = units.pole[unit_of_pattern]  # per pattern, -1 for general units
+        total = float(weights.sum())
+        fired = np.asarray(indicator.T @ weights).ravel()
+        unit_fired = np.bincount(unit_of_pattern, weights=fired, minlength=units.n_units)
+        coverage = unit_fired / max(total, FLOOR)
+        rho1 = np.minimum(self.a0 * k * coverage, 1 - 1e-6)
+        rho0 = np.minimum((1 - self.a0) * k * coverage / (k - 1), rho1)
+        self.rho1, self.rho0 = rho1, rho0
+        self.n_patterns_of_unit = np.bincount(unit_of_pattern, minlength=units.n_units)
+        table = np.full((k, k), (1 - self.a0) / (k - 1))
+        np.fill_diagonal(table, self.a0)
+        score = shares @ table.T  # [pattern, y]
+        norm = np.zeros((units.n_units, k))
+        np.add.at(norm, unit_of_pattern, score)
+        self.general_prior = score / np.maximum(norm[unit_of_pattern], FLOOR)
+        self.silence_prior = (silent.T @ weights) / max(total, FLOOR)
+        self.has_group = np.zeros(k, dtype=bool)
+        self.has_group[units.pole[units.pole >= 0]] = True
+        one_sided_rows = indicator[:, self.pole < 0].getnnz(axis=1) == 0
+        self.weak_weight = float(weights[one_sided_rows].sum())
+
+    def m_step(self, wq: np.ndarray, totals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        k, s, unit, pole = self.k, self.s, self.unit, self.pole
+        counts = np.asarray(self.indicator.T @ wq)  # [pattern, y]
+        per_unit = np.zeros((self.units.n_units, k))
+        np.add.at(per_unit, unit, counts)
+        weights = np.empty_like(counts)
+        # one-sided units: r = P(fires | pole), e = P(fires | other) <= r
+        one = pole >= 0
+        if one.any():
+            u, c = unit[one], pole[one]
+            fired_pole = per_unit[u, c]
+            fired_other = per_unit[u].sum(axis=1) - fired_pole
+            other_total = totals.sum() - totals[c]
+            r = (fired_pole + s * self.rho1[u]) / (totals[c] + s)
+            e = (fired_other + s * self.rho0[u]) / (other_total + s)
+            e = np.minimum(e, r)
+            n_pat = self.n_patterns_of_unit[u]
+            theta_pole = (counts[one, c] + 0.5) / (fired_pole + 0.5 * n_pat)
+            theta_other = (counts[one].sum(axis=1) - counts[one, c] + 0.5) / (
+                fired_other + 0.5 * n_pat
+            )
+            log_other = np.log(np.maximum(e * theta_other, FLOOR))
+            block = np.repeat(log_other[:, None], k, axis=1)
+            block[np.arange(len(c)), c] = np.log(np.maximum(r * theta_pole, FLOOR))
+            weights[one] = block
+        # general units: Dawid-Skene confusion over the unit's patterns
+        gen = ~one
+        if gen.any():
+            denom = per_unit[unit[gen]] + s
+            weights[gen] = np.log(
+                np.maximum((counts[gen] + s * self.general_prior[gen]) / denom, FLOOR)
+            )
+        # silence of each class's one-sided LFs
+        silent_counts = self.silent.T @ wq  # [c, y]
+        rate = (silent_counts + s * self.silence_prior[:, None]) / (totals[None, :] + s)
+        silence = np.where(self.has_group[:, None], np.log(np.maximum(rate, FLOOR)), 0.0)
+        return weights, silence
+
+
+def accelerated_fixed_point(
+    step: Any, q: np.ndarray, *, max_iter: int, tol: float, progress: bool
+) -> tuple[np.ndarray, int, bool]:
+    """Iterate the EM map ``q -> step(q)`` to a fixed point, accelerated by SQUAREM.
+
+    Each cycle takes two EM steps, extrapolates along them (Varadhan & Roland 2008, scheme S3),
+    projects back onto the simplex and takes one more EM step from there. Returns the posteriors,
+    the number of EM steps taken and whether the largest change fell below ``tol``.
+    """
+    n_steps = 0
+    with tqdm(total=max_iter, desc="Fitting LabelModel", disable=not progress, leave=False) as bar:
+        while n_steps < max_iter:
+            q1 = step(q)
+            n_steps += 1
+            bar.update(1)
+            if float(np.abs(q1 - q).max(initial=0.0)) < tol:
+                return q1, n_steps, True
+            if n_steps + 2 > max_iter:
+                q = q1
+                continue
+            q2 = step(q1)
+            r, v = q1 - q, q2 - 2 * q1 + q
+            norm_v = float(np.sqrt((v * v).sum()))
+            alpha = -float(np.sqrt((r * r).sum())) / norm_v if norm_v > 0 else -1.0
+            alpha = min(alpha, -1.0)
+            jump = np.clip(q - 2 * alpha * r + alpha * alpha * v, 0.0, None)
+            total = jump.sum(axis=1, keepdims=True)
+            jump = np.where(total > 0, jump / np.maximum(total, FLOOR), q2)
+            new = step(jump)
+            n_steps += 2
+            bar.update(2)
+            change = float(np.abs(new - q).max(initial=0.0))
+            q = new
+            if change < tol:
+                return q, n_steps, True
+    return q, n_steps, False

@@ -1,0 +1,185 @@
+"""Saving and loading label models as JSON (never pickle), and validating what is loaded.
+
+A model file holds ``{"format", "version", "model", "params", "lf_names", "class_names",
+"state"}``. Loading checks everything: the header, the model type, every parameter against the
+model's constraints (unknown or foreign ones are refused by name), and the learned arrays (finite,
+the right shapes, a class balance of positive probabilities summing to 1), so a tampered or
+truncated file raises a :class:`~weaklabel.DataError` naming it instead of giving NaN
+probabilities later.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from weaklabel._io.atomic import atomic_write
+from weaklabel.exceptions import DataError, ParameterError
+
+if TYPE_CHECKING:
+    from weaklabel.models._base import BaseLabelModel
+
+__all__ = [
+    "MODEL_FORMAT",
+    "as_class_balance",
+    "check_finite",
+    "check_shapes",
+    "from_dict",
+    "load_model_file",
+    "save_model_file",
+    "to_dict",
+]
+
+MODEL_FORMAT = "weaklabel.model"
+_MODEL_VERSION = 1
+
+
+def to_dict(model: BaseLabelModel) -> dict[str, Any]:
+    """The JSON-ready description of a fitted model (transient settings left out)."""
+    params = {
+        name: value
+        for name, value in model.get_params().items()
+        if name not in model._transient_params
+    }
+    if not (params.get("random_state") is None or isinstance(params["random_state"], int)):
+        params["random_state"] = None  # a Generator is not saved; the loaded model has none
+    return {
+        "format": MODEL_FORMAT,
+        "version": _MODEL_VERSION,
+        "model": type(model).__name__,
+        "params": params,
+        "lf_names": list(model.lf_names_),
+        "class_names": None if model.class_names_ is None else list(model.class_names_),
+        "state": model._state_to_json(),
+    }
+
+
+def from_dict(cls: type[BaseLabelModel], data: Any, *, source: str = "model") -> BaseLabelModel:
+    """Rebuild and validate a model from :func:`to_dict` output."""
+    if not isinstance(data, dict) or data.get("format") != MODEL_FORMAT:
+        raise DataError(f"{source}: not a weaklabel model file (no '{MODEL_FORMAT}' header).")
+    version = data.get("version")
+    if not isinstance(version, int) or version > _MODEL_VERSION:
+        raise DataError(
+            f"{source}: written by a newer weaklabel (model format {version!r}); upgrade."
+        )
+    by_class = {c.__name__: c for c in cls.registry.values()}
+    target = by_class.get(data.get("model", ""))
+    if target is None:
+        raise DataError(
+            f"{source}: unknown model type {data.get('model')!r}; known: {sorted(by_class)}."
+        )
+    if cls.cli_name and not issubclass(target, cls):  # loading through a model class
+        raise DataError(
+            f"{source}: holds a {target.__name__}, not a {cls.__name__}; load it with "
+            f"{target.__name__}.load() or weaklabel.models.load_model()."
+        )
+    model = target(**_params(target, data.get("params"), source))
+    try:
+        model._validate_params()
+    except ParameterError as exc:
+        raise DataError(f"{source}: invalid model settings: {exc}") from None
+    model.lf_names_ = _names(data.get("lf_names"), source, "lf_names")
+    names = data.get("class_names")
+    model.class_names_ = None if names is None else _names(names, source, "class_names")
+    if model.class_names_ is not None and len(model.class_names_) != model.cardinality:
+        raise DataError(
+            f"{source}: {len(model.class_names_)} class names for cardinality {model.cardinality}."
+        )
+    state = data.get("state")
+    if not isinstance(state, dict):
+        raise DataError(f"{source}: the model file has no learned state; fit and save it again.")
+    missing = [name for name in target._state if name not in state]
+    if missing:
+        raise DataError(f"{source}: the model's learned state is incomplete: {missing} missing.")
+    try:
+        model._state_from_json(state)
+        model._check_state(len(model.lf_names_))
+    except (KeyError, TypeError, ValueError, OverflowError) as exc:
+        raise DataError(f"{source}: the model's learned state is invalid: {exc}") from None
+    return model
+
+
+def save_model_file(model: BaseLabelModel, path: str | Path) -> None:
+    """Write ``model`` to ``path`` as JSON, atomically."""
+    text = json.dumps(model.to_dict(), indent=1, allow_nan=False)
+    with atomic_write(path) as handle:
+        handle.write(text + "\n")
+
+
+def load_model_file(cls: type[BaseLabelModel], path: str | Path) -> Any:
+    """Read and validate a model file."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataError(f"{path}: no such model file; write one with `weaklabel fit`.") from None
+    except IsADirectoryError:
+        raise DataError(f"{path}: is a folder; pass the model file (model.json).") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DataError(f"{path}: not a weaklabel model file (invalid JSON: {exc}).") from None
+    return from_dict(cls, data, source=str(path))
+
+
+def as_class_balance(values: Any, k: int) -> np.ndarray | None:
+    """``values`` as a class balance (k positive probabilities summing to 1), or None."""
+    try:
+        balance = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        return None
+    if (
+        balance.shape != (k,)
+        or not np.all(np.isfinite(balance))
+        or (balance <= 0).any()
+        or not np.isclose(balance.sum(), 1.0)
+    ):
+        return None
+    return balance
+
+
+def check_finite(model: BaseLabelModel, names: Sequence[str]) -> None:
+    """Refuse learned arrays with NaN or infinite values; check the class balance."""
+    for name in names:
+        value = np.asarray(getattr(model, name), dtype=np.float64)
+        if not np.all(np.isfinite(value)):
+            raise ValueError(f"{name} holds NaN or infinite values")
+    if as_class_balance(model.class_balance_, model.cardinality) is None:
+        raise ValueError(
+            f"class_balance_ must hold {model.cardinality} positive probabilities summing to 1; "
+            f"got {np.asarray(model.class_balance_).tolist()}"
+        )
+
+
+def check_shapes(model: BaseLabelModel, expected: dict[str, tuple[int, ...]]) -> None:
+    """Refuse learned arrays whose shapes differ from ``expected`` (name -> shape)."""
+    for name, shape in expected.items():
+        actual = np.shape(getattr(model, name))
+        if actual != tuple(shape):
+            raise ValueError(f"{name} has shape {actual}; expected {tuple(shape)}")
+
+
+def _params(target: type[BaseLabelModel], params: Any, source: str) -> dict[str, Any]:
+    if not isinstance(params, dict):
+        raise DataError(f"{source}: the model's settings ('params') must be a JSON object.")
+    known = target._param_names()
+    unknown = sorted(set(params) - set(known))
+    if unknown:
+        raise DataError(
+            f"{source}: unknown setting(s) {unknown} for {target.__name__}; its settings are "
+            f"{', '.join(known)}. Was the file written by another model or version?"
+        )
+    return dict(params)
+
+
+def _names(values: Any, source: str, what: str) -> tuple[str, ...]:
+    if (
+        not isinstance(values, list)
+        or not all(isinstance(v, str) and v for v in values)
+        or len(set(values)) != len(values)
+    ):
+        raise DataError(f"{source}: '{what}' must be a list of distinct non-empty strings.")
+    return tuple(values)
