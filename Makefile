@@ -1,12 +1,13 @@
 # Two commands do all the set-up on a fresh machine (Python 3.11, pip, make):
 #   make demo   - create .venv, install weaklabel, label the bundled YouTube spam data into out/
 #   make test   - create .venv with the dev tools and Dask, and run the whole test suite
+#   make check  - lint (ruff), types (mypy), import layering (import-linter), then `make test`
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 OUT ?= out
 
-.PHONY: demo test check lint format typecheck benchmark clean browser
+.PHONY: demo test check lint format typecheck imports benchmark clean browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,7 +46,11 @@ format: $(VENV)/.dev-installed
 typecheck: $(VENV)/.dev-installed
 	$(BIN)/mypy
 
-check: lint typecheck test
+# the layering of the wings and the absence of import cycles ([tool.importlinter] in pyproject)
+imports: $(VENV)/.dev-installed
+	$(BIN)/lint-imports
+
+check: lint typecheck imports test
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache build *.egg-info

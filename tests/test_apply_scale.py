@@ -137,7 +137,10 @@ def test_vectorized_lf_reading_a_missing_column():
     def reads_body(frame):
         return np.where(frame["body"] == "x", 1, ABSTAIN)
 
-    with pytest.raises(LabelingFunctionError, match=r"'reads_body' reads a column the data lacks: The column 'body' is not.*text, n"):
+    with pytest.raises(
+        LabelingFunctionError,
+        match=r"'reads_body' reads a column the data lacks: The column 'body' is not.*text, n",
+    ):
         apply_lfs([reads_body], make_frame(5), progress=False)
 
 

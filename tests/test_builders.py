@@ -124,7 +124,9 @@ def test_builders_check_their_arguments(builder, message):
 
 
 def test_missing_column_names_the_lf_and_the_columns(frame):
-    with pytest.raises(LabelingFunctionError, match=r"'kw' cannot run.*'body'.*columns are: text, n"):
+    with pytest.raises(
+        LabelingFunctionError, match=r"'kw' cannot run.*'body'.*columns are: text, n"
+    ):
         apply_lfs([keyword_lf("kw", ["x"], 1, column="body")], frame, progress=False)
 
 

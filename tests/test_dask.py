@@ -20,6 +20,7 @@ import pytest
 
 from weaklabel import (
     ABSTAIN,
+    DaskVoteMatrix,
     DataError,
     LabelingFunctionError,
     MissingDependencyError,
@@ -29,10 +30,8 @@ from weaklabel import (
     keyword_lf,
     labeling_function,
 )
-from weaklabel import DaskVoteMatrix
 from weaklabel._core.digest import mix64
 from weaklabel._core.optional import import_optional, is_dask_collection
-from weaklabel.models._sample import dask_fit_sample
 from weaklabel.datasets import make_votes
 from weaklabel.models import (
     DawidSkene,
@@ -40,6 +39,7 @@ from weaklabel.models import (
     MajorityVote,
     WeightedMajorityVote,
 )
+from weaklabel.models._sample import dask_fit_sample
 
 CLASSES = ["ham", "spam"]
 

@@ -7,6 +7,7 @@ import inspect
 import pytest
 
 import weaklabel
+import weaklabel.analysis
 import weaklabel.datasets
 import weaklabel.exceptions
 import weaklabel.models
@@ -53,6 +54,26 @@ EXPECTED = {
         "load_model",
         "model_class",
         "model_names",
+    ],
+    weaklabel.analysis: [
+        "LabelSummary",
+        "Report",
+        "build_report",
+        "conflict_examples",
+        "explain",
+        "label_summary",
+        "lf_pairs",
+        "lf_summary",
+        "wilson_interval",
+    ],
+    weaklabel.exceptions: [
+        "ConvergenceWarning",
+        "DataError",
+        "LabelingFunctionError",
+        "MissingDependencyError",
+        "NotFittedError",
+        "ParameterError",
+        "WeaklabelError",
     ],
     weaklabel.datasets: [
         "SMS_SPAM_CLASSES",

@@ -22,11 +22,14 @@ from weaklabel import (
     MissingDependencyError,
     ParameterError,
     apply_lfs,
+    entity_lf,
     keyword_lf,
     labeling_function,
+    pattern_lf,
+    phrase_lf,
+    spacy_preprocessor,
 )
 from weaklabel._lfs.doc_cache import DocCache, _doc_bin, _Index, pipeline_identity
-from weaklabel import entity_lf, pattern_lf, phrase_lf, spacy_preprocessor
 from weaklabel.exceptions import DataError
 
 HAM, SPAM = 0, 1
@@ -141,7 +144,9 @@ def test_non_text_and_missing_column_are_data_errors():
     parse = spacy_preprocessor(spacy.blank("en"))
     with pytest.raises(DataError, match=r"column 'text' must hold text.*row 1 holds int"):
         parse.columns(pd.DataFrame({"text": ["a", 5]}))
-    with pytest.raises(DataError, match=r"text column 'text' is not in the data; its columns are: body"):
+    with pytest.raises(
+        DataError, match=r"text column 'text' is not in the data; its columns are: body"
+    ):
         parse.columns(pd.DataFrame({"body": ["a"]}))
     lf = entity_lf("money", "MONEY", SPAM, nlp=make_nlp())
     with pytest.raises(LabelingFunctionError, match=r"money.*must hold text"):

@@ -7,10 +7,8 @@ import numpy as np
 import pytest
 
 from weaklabel import DataError, ParameterError, VoteMatrix
-from weaklabel.datasets import make_dependent_votes
-from weaklabel.datasets import make_votes
-from weaklabel.models import LabelModel
-from weaklabel.models import learn_dependencies
+from weaklabel.datasets import make_dependent_votes, make_votes
+from weaklabel.models import LabelModel, learn_dependencies
 
 PAIRS = [(0, 1), (2, 3), (4, 5), (6, 7), (8, 9)]
 

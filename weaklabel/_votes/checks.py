@@ -9,7 +9,13 @@ import numpy as np
 
 from weaklabel.exceptions import DataError, ParameterError
 
-__all__ = ["as_int_array", "check_count", "check_range", "check_row_ids"]
+__all__ = [
+    "as_int_array",
+    "check_count",
+    "check_lf_failures",
+    "check_range",
+    "check_row_ids",
+]
 
 
 def check_count(name: str, value: object) -> int:
@@ -51,3 +57,21 @@ def check_range(name: str, values: np.ndarray, low: int, high: int, what: str) -
             f"VoteMatrix: {name}[{i}] = {int(values[i])} is out of range; {what} run "
             f"{low}..{high - 1}."
         )
+
+
+def check_lf_failures(lf_failures: Any, n_lfs: int) -> np.ndarray:
+    """One non-negative integer count per LF (zeros when None), read-only."""
+    if lf_failures is None:
+        failures = np.zeros(n_lfs, dtype=np.int64)
+    else:
+        given = np.asarray(lf_failures)
+        if given.shape != (n_lfs,) or (given.size and given.dtype.kind not in "iu"):
+            raise DataError(
+                f"VoteMatrix: lf_failures must hold one non-negative integer count per LF "
+                f"({n_lfs}); got shape {given.shape} and dtype {given.dtype}."
+            )
+        failures = given.astype(np.int64)
+        if (failures < 0).any():
+            raise DataError("VoteMatrix: lf_failures must hold non-negative counts.")
+    failures.flags.writeable = False
+    return failures

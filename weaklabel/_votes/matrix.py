@@ -18,7 +18,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from weaklabel._core.params import closest
-from weaklabel._votes.checks import check_row_ids
+from weaklabel._votes.checks import check_lf_failures, check_row_ids
 from weaklabel._votes.construct import (
     coordinates_from_dense,
     coordinates_from_long,
@@ -113,15 +113,7 @@ class VoteMatrix(VoteViews):
         self._lf_names = lf_names
         self._class_names = check_class_names(class_names, cardinality)
         self._row_ids = check_row_ids(row_ids, n_rows)
-        failures = np.zeros(n_lfs, dtype=np.int64) if lf_failures is None else lf_failures
-        failures = np.array(failures, dtype=np.int64)
-        if failures.shape != (n_lfs,) or (failures < 0).any():
-            raise DataError(
-                f"VoteMatrix: lf_failures must hold one non-negative count per LF ({n_lfs}); got "
-                f"shape {failures.shape}."
-            )
-        failures.flags.writeable = False
-        self._lf_failures = failures
+        self._lf_failures = check_lf_failures(lf_failures, n_lfs)
 
     @classmethod
     def from_csr_parts(
