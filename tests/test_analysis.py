@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from strategies import vote_matrices
 
-from weaklabel import DataError, VoteMatrix, lf_summary
+from weaklabel import DataError, ParameterError, VoteMatrix, lf_summary
 from weaklabel.analysis import conflict_examples, explain, label_summary, lf_pairs, wilson_interval
 from weaklabel.datasets import make_votes
 from weaklabel.models import LabelModel, MajorityVote
@@ -134,3 +134,21 @@ def test_explain_works_for_any_model(fitted):
     assert table["learned_accuracy"].isna().all()
     with pytest.raises(DataError, match="not a row position"):
         explain(MajorityVote().fit(votes), votes, votes.n_rows)
+
+
+def test_explain_takes_a_row_id_and_says_how_when_given_an_id_as_position():
+    votes = VoteMatrix.from_dense(
+        [[1, 1, -1], [0, 0, 0], [1, -1, 0]] * 30,
+        cardinality=2,
+        row_ids=[f"r{i}" for i in range(90)],
+    )
+    model = LabelModel(progress=False).fit(votes)
+    assert explain(model, votes, row_id="r2").equals(explain(model, votes, 2))
+    with pytest.raises(ParameterError, match=r"'row' parameter of explain.*row_id='r2'"):
+        explain(model, votes, row="r2")
+    with pytest.raises(DataError, match=r"no row has the id 'nope'.*'r0', 'r1'"):
+        explain(model, votes, row_id="nope")
+    with pytest.raises(DataError, match=r"row 90 is not a row position"):
+        explain(model, votes, 90)
+    with pytest.raises(ParameterError, match=r"exactly one of 'row'"):
+        explain(model, votes)

@@ -68,6 +68,7 @@ EXPECTED = {
     ],
     weaklabel.exceptions: [
         "ConvergenceWarning",
+        "DependencyWarning",
         "DataError",
         "LabelingFunctionError",
         "MissingDependencyError",

@@ -15,8 +15,9 @@ Every error is a :class:`WeaklabelError`; each kind also subclasses the builtin 
                                             an optional dependency is not installed; the message
                                             names the extra to install
 
-Warnings: :class:`ConvergenceWarning` (a ``UserWarning``) when a model's fit stopped before it
-converged.
+Warnings (each a ``UserWarning``): :class:`ConvergenceWarning` when a model's fit stopped before
+it converged; :class:`DependencyWarning` when a model leaves out dependency edges it cannot model
+jointly.
 
 Messages name the culprit (parameter, labeling function, row, column, file and line) and say how
 to fix it.
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 __all__ = [
     "ConvergenceWarning",
+    "DependencyWarning",
     "DataError",
     "LabelingFunctionError",
     "MissingDependencyError",
@@ -78,3 +80,7 @@ class MissingDependencyError(WeaklabelError, ImportError):
 
 class ConvergenceWarning(UserWarning):
     """A model's fit stopped at its iteration limit before it converged."""
+
+
+class DependencyWarning(UserWarning):
+    """A model left out dependency edges: joining them would make a unit of too many LFs."""

@@ -8,6 +8,7 @@ import pytest
 
 from weaklabel import DataError, ParameterError, VoteMatrix
 from weaklabel.datasets import make_dependent_votes, make_votes
+from weaklabel.exceptions import DependencyWarning
 from weaklabel.models import LabelModel, learn_dependencies
 
 PAIRS = [(0, 1), (2, 3), (4, 5), (6, 7), (8, 9)]
@@ -302,3 +303,65 @@ def test_make_dependent_votes_checks_its_arguments(kwargs, name):
         make_dependent_votes(
             100, [0.8, 0.7], args.pop("coverages"), args.pop("dependencies"), **args
         )
+
+
+def test_learned_graph_of_the_demo_lfs_fits(recwarn):
+    """The documented workflow, learn_dependencies -> fit(dependencies=graph), works on the demo."""
+    import networkx as nx
+
+    from weaklabel import apply_lfs, load_lfs
+    from weaklabel.datasets import load_youtube_spam
+
+    data = load_youtube_spam()
+    suite = load_lfs("labeling_functions.spam")
+    votes = apply_lfs(
+        suite.lfs, data.drop(columns="label"), classes=suite.classes, id_column="id", progress=False
+    )
+    graph = learn_dependencies(votes)
+    assert max(len(c) for c in nx.connected_components(graph)) > 8  # more than one unit can hold
+    model = LabelModel(progress=False).fit(votes, dependencies=graph)
+    assert max(len(u) for u in model.units_) <= 8
+    warned = [w for w in recwarn if issubclass(w.category, DependencyWarning)]
+    assert warned and all("left out" in str(w.message) for w in warned)
+    assert "different classes" in str(warned[0].message)
+    truth = (data["label"] == "spam").to_numpy()
+    accuracy = (model.predict(votes) == truth).mean()
+    plain = (LabelModel(progress=False).fit(votes).predict(votes) == truth).mean()
+    assert accuracy > plain - 0.01  # the learned graph does not wreck the labels
+
+
+def test_units_never_join_one_sided_lfs_of_different_classes():
+    votes = VoteMatrix.from_dense(
+        [[1, 1, 0, -1], [1, -1, 0, 0], [-1, 1, -1, 0], [1, 1, -1, -1]] * 25,
+        cardinality=2,
+        lf_names=["s1", "s2", "h1", "h2"],
+    )
+    graph = nx.Graph([("s1", "s2"), ("s2", "h1"), ("h1", "h2")])
+    with pytest.warns(DependencyWarning, match=r"s2-h1.*different classes"):
+        model = LabelModel(progress=False).fit(votes, dependencies=graph)
+    assert sorted(map(sorted, model.units_)) == [[0, 1], [2, 3]]
+    assert sorted(model.unit_poles_.tolist()) == [0, 1]
+
+
+def test_oversized_components_keep_their_strongest_edges():
+    import networkx as nx
+
+    votes, _ = make_votes(2000, [0.8] * 10, [0.5] * 10, random_state=0)
+    graph = nx.Graph()
+    graph.add_nodes_from(votes.lf_names)
+    # a chain lf_0 - lf_1 - ... - lf_9, the edge lf_4 - lf_5 the weakest
+    for j in range(9):
+        graph.add_edge(f"lf_{j}", f"lf_{j + 1}", weight=0.1 if j == 4 else 0.5 + 0.01 * j)
+    with pytest.warns(DependencyWarning, match=r"lf_4-lf_5"):
+        model = LabelModel(progress=False).fit(votes, dependencies=graph)
+    assert sorted(map(sorted, model.units_)) == [[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]]
+
+
+def test_units_of_many_classes_stay_within_int64_keys():
+    from weaklabel.models._units import max_unit_size
+
+    assert max_unit_size(10, 2) == 8
+    assert max_unit_size(100, 1000) < 8
+    n_lfs, k = 300, 5000
+    size = max_unit_size(n_lfs, k)
+    assert (k + 1) ** size * n_lfs < 2**63

@@ -3,9 +3,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from weaklabel import ParameterError, VoteMatrix
+from weaklabel import DataError, ParameterError, VoteMatrix
 from weaklabel.datasets import make_votes
-from weaklabel.models import LabelModel, MajorityVote
+from weaklabel.models import (
+    DawidSkene,
+    LabelModel,
+    MajorityVote,
+    MomentsModel,
+    WeightedMajorityVote,
+)
 
 ACCURACIES = np.array([0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 0.62, 0.88])
 COVERAGES = np.array([0.8, 0.3, 0.5, 0.2, 0.6, 0.4, 0.7, 0.25, 0.55, 0.35])
@@ -127,3 +133,19 @@ def test_many_lfs_and_many_classes(m, k):
     assert model.emissions_.shape == (m, k, k)
     majority = MajorityVote(cardinality=k).fit(votes).predict(votes)
     assert (model.predict(votes) == truth).mean() >= (majority == truth).mean()
+
+
+@pytest.mark.parametrize(
+    "model_class", [LabelModel, DawidSkene, MajorityVote, WeightedMajorityVote, MomentsModel]
+)
+def test_votes_with_more_classes_than_the_model_are_refused_clearly(model_class):
+    votes = VoteMatrix.from_dense(np.array([[0, 1, 2], [2, 2, -1]] * 10), cardinality=3)
+    with pytest.raises(DataError, match=r"class index 2 \(from LF 'lf_0'\).*cardinality=2"):
+        model_class(cardinality=2).fit(votes)
+
+
+def test_votes_with_fewer_classes_than_the_model_fit_and_predict():
+    votes = VoteMatrix.from_dense(np.array([[0, 1, -1], [1, 1, 0]] * 20), cardinality=2)
+    model = LabelModel(cardinality=3, progress=False).fit(votes)
+    probs = model.predict_proba(votes)
+    assert probs.shape == (40, 3) and np.allclose(probs.sum(axis=1), 1.0)

@@ -2,26 +2,39 @@
 
 from __future__ import annotations
 
+import numbers
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from weaklabel._core.params import parameter_error
 from weaklabel._votes.encoding import ABSTAIN
 from weaklabel._votes.matrix import VoteMatrix
 from weaklabel._votes.names import class_names_or_default
-from weaklabel.exceptions import DataError
+from weaklabel.exceptions import DataError, ParameterError
 
 __all__ = ["explain"]
 
 
-def explain(model: Any, votes: VoteMatrix, row: int) -> pd.DataFrame:
+def explain(
+    model: Any, votes: VoteMatrix, row: int | None = None, *, row_id: Any = None
+) -> pd.DataFrame:
     """How the votes on one row combine into its probabilities.
 
-    For each LF that voted on row ``row`` (a position): its vote, its learned accuracy (when the
-    model has one), and how much each class's probability would change without that vote (the
-    model refitted nothing; only the vote is removed). The frame's ``attrs`` hold the row's
-    probabilities and the prior it starts from.
+    For each LF that voted on the row: its vote, its learned accuracy (when the model has one),
+    and how much each class's probability would change without that vote (the model refitted
+    nothing; only the vote is removed). The frame's ``attrs`` hold the row's probabilities and
+    the prior it starts from.
+
+    Parameters
+    ----------
+    model : fitted label model
+    votes : VoteMatrix
+    row : int, optional
+        The row's position in ``votes``.
+    row_id : optional
+        The row's id (``votes.row_ids``), instead of its position.
 
     Examples
     --------
@@ -35,11 +48,10 @@ def explain(model: Any, votes: VoteMatrix, row: int) -> pd.DataFrame:
     ['lf', 'vote', 'learned_accuracy', 'effect_0', 'effect_1']
     >>> len(table)
     2
+    >>> explain(model, votes, row_id=2).equals(explain(model, votes, 2))
+    True
     """
-    if not 0 <= row < votes.n_rows:
-        raise DataError(
-            f"explain: row {row} is not a row position of the votes (0..{votes.n_rows - 1})."
-        )
+    row = _position(votes, row, row_id)
     single = votes[row : row + 1]
     base = model.predict_proba(single)[0]
     dense = single.to_dense()[0]
@@ -70,3 +82,40 @@ def explain(model: Any, votes: VoteMatrix, row: int) -> pd.DataFrame:
         None if prior is None else dict(zip(names, np.asarray(prior).tolist(), strict=True))
     )
     return table
+
+
+def _position(votes: VoteMatrix, row: Any, row_id: Any) -> int:
+    """The position of the row named by ``row`` (a position) or ``row_id`` (an id)."""
+    if (row is None) == (row_id is None):
+        raise ParameterError(
+            "explain needs exactly one of 'row' (a row position) and 'row_id' (a row id)."
+        )
+    if row_id is not None:
+        ids = votes.row_ids
+        key = str(row_id) if ids.dtype.kind in "UO" else row_id
+        found = np.flatnonzero(ids == key) if ids.dtype.kind in "UO" or _is_int(key) else []
+        if not len(found):
+            sample = ", ".join(repr(x) for x in ids[:5].tolist())
+            raise DataError(
+                f"explain: no row has the id {row_id!r} (ids look like {sample}). Pass an id from "
+                "votes.row_ids, or row=<position>."
+            )
+        return int(found[0])
+    if not _is_int(row):
+        raise parameter_error(
+            "row",
+            "explain",
+            f"a row position, an int in 0..{votes.n_rows - 1}",
+            row,
+            f"To explain the row whose id is {row!r}, pass row_id={row!r}.",
+        )
+    if not 0 <= int(row) < votes.n_rows:
+        raise DataError(
+            f"explain: row {row} is not a row position of the votes (0..{votes.n_rows - 1}); "
+            "to name a row by its id, pass row_id=..."
+        )
+    return int(row)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)

@@ -13,6 +13,7 @@ keyword LF — and *general* otherwise (an LF or crowd worker that votes several
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,11 +23,11 @@ import scipy.sparse as sp
 from weaklabel._votes.distributed import DaskVoteMatrix
 from weaklabel._votes.encoding import SHIFT
 from weaklabel._votes.matrix import VoteMatrix
-from weaklabel.exceptions import DataError, ParameterError
+from weaklabel.exceptions import DataError, DependencyWarning, ParameterError
 
-__all__ = ["Patterns", "Units", "lookup", "make_units"]
+__all__ = ["Patterns", "Units", "lookup", "make_units", "max_unit_size"]
 
-#: Largest connected component of the dependency graph modelled jointly.
+#: Most LFs modelled jointly as one unit (fewer when the number of classes is large).
 MAX_UNIT_SIZE = 8
 
 
@@ -182,26 +183,35 @@ class Patterns:
 def make_units(
     votes: VoteMatrix | DaskVoteMatrix, dependencies: Any, *, cardinality: int, owner: str
 ) -> Units:
-    """Units from a dependency graph over LF names (or None for independent LFs)."""
+    """Units from a dependency graph over LF names (or None for independent LFs).
+
+    A unit joins LFs of the same kind only: one-sided LFs of one class, or LFs that vote several
+    classes. Joining a one-sided LF with LFs of another class would turn it into a general unit
+    and lose its anchor to the class it names, so such edges are left out (with a
+    :class:`~weaklabel.exceptions.DependencyWarning`), as are edges that would make a unit of more
+    than :func:`max_unit_size` LFs.
+    """
     m = votes.n_lfs
-    if dependencies is None:
-        members: list[tuple[int, ...]] = [(j,) for j in range(m)]
-    else:
-        members = _components(votes, dependencies, owner)
     polarity = np.zeros((m, cardinality), dtype=bool)
     seen = votes.polarity()
     polarity[:, : min(cardinality, seen.shape[1])] = seen[:, :cardinality]
-    poles = np.full(len(members), -1, dtype=np.int64)
-    for u, group in enumerate(members):
-        voted = polarity[list(group)].any(axis=0)
-        if voted.sum() == 1:
-            poles[u] = int(np.argmax(voted))
+    lf_pole = np.where(polarity.sum(axis=1) == 1, polarity.argmax(axis=1), -1)
+    if dependencies is None:
+        members: list[tuple[int, ...]] = [(j,) for j in range(m)]
+    else:
+        members = _components(votes, dependencies, owner, cardinality, lf_pole)
+    poles = np.array([lf_pole[group[0]] for group in members], dtype=np.int64)
     return Units(tuple(members), poles, cardinality)
 
 
 def _components(
-    votes: VoteMatrix | DaskVoteMatrix, graph: Any, owner: str
+    votes: VoteMatrix | DaskVoteMatrix,
+    graph: Any,
+    owner: str,
+    cardinality: int,
+    lf_pole: np.ndarray,
 ) -> list[tuple[int, ...]]:
+    """The units: LFs of one kind joined along the strongest edges, none above the size limit."""
     import networkx as nx
 
     if not isinstance(graph, nx.Graph):
@@ -216,17 +226,60 @@ def _components(
             f"The dependency graph names LFs the votes do not have: {unknown[:5]}. Known: "
             f"{', '.join(votes.lf_names[:10])}{' ...' if votes.n_lfs > 10 else ''}."
         )
-    members: list[tuple[int, ...]] = []
-    seen: set[int] = set()
-    for component in nx.connected_components(graph):
-        group = tuple(sorted(index[name] for name in component))
-        if len(group) > MAX_UNIT_SIZE:
-            raise DataError(
-                f"{len(group)} LFs are connected in the dependency graph "
-                f"({', '.join(votes.lf_names[j] for j in group[:5])}, ...); at most "
-                f"{MAX_UNIT_SIZE} can be modelled jointly. Keep only the strongest dependencies."
+    limit = max_unit_size(votes.n_lfs, cardinality)
+    parent = list(range(votes.n_lfs))
+    size = [1] * votes.n_lfs
+
+    def root(j: int) -> int:
+        while parent[j] != j:
+            parent[j] = parent[parent[j]]
+            j = parent[j]
+        return j
+
+    # strongest dependencies first (ties in LF order), joined while units stay small enough
+    edges = sorted(
+        (
+            (-float(data.get("weight", 1.0)), *sorted((index[a], index[b])))
+            for a, b, data in graph.edges(data=True)
+            if a != b
+        ),
+    )
+    mixed, too_big = [], []
+    for _, a, b in edges:
+        ra, rb = root(a), root(b)
+        if ra == rb:
+            continue
+        pair = f"{votes.lf_names[a]}-{votes.lf_names[b]}"
+        if lf_pole[a] != lf_pole[b]:
+            mixed.append(pair)
+        elif size[ra] + size[rb] > limit:
+            too_big.append(pair)
+        else:
+            parent[rb] = ra
+            size[ra] += size[rb]
+    reasons = [
+        (mixed, "they join LFs of different classes (a one-sided LF would lose its class)"),
+        (too_big, f"joining them would model more than {limit} LFs as one unit"),
+    ]
+    for pairs, why in reasons:
+        if pairs:
+            shown = ", ".join(pairs[:5]) + (" ..." if len(pairs) > 5 else "")
+            warnings.warn(
+                f"{owner}: {len(pairs)} dependency edge(s) left out ({shown}): {why}. The "
+                "strongest edges (by their 'weight') are kept.",
+                DependencyWarning,
+                stacklevel=4,
             )
-        members.append(group)
-        seen.update(group)
-    members.extend((j,) for j in range(votes.n_lfs) if j not in seen)
-    return sorted(members)
+    groups: dict[int, list[int]] = {}
+    for j in range(votes.n_lfs):
+        groups.setdefault(root(j), []).append(j)
+    return sorted(tuple(g) for g in groups.values())
+
+
+def max_unit_size(n_lfs: int, cardinality: int) -> int:
+    """Most LFs one unit may join: at most MAX_UNIT_SIZE, and few enough that every pattern key
+    (unit index x (k + SHIFT) ** size + code) fits in an int64."""
+    size = 1
+    while size < MAX_UNIT_SIZE and (cardinality + SHIFT) ** (size + 1) * max(n_lfs, 1) < 2**62:
+        size += 1
+    return size
