@@ -93,7 +93,8 @@ def _position(votes: VoteMatrix, row: Any, row_id: Any) -> int:
     if row_id is not None:
         ids = votes.row_ids
         key = str(row_id) if ids.dtype.kind in "UO" else row_id
-        found = np.flatnonzero(ids == key) if ids.dtype.kind in "UO" or _is_int(key) else []
+        comparable = ids.dtype.kind in "UO" or _is_int(key)
+        found = np.flatnonzero(ids == key) if comparable else np.zeros(0, dtype=np.int64)
         if not len(found):
             sample = ", ".join(repr(x) for x in ids[:5].tolist())
             raise DataError(

@@ -237,14 +237,14 @@ def _components(
         return j
 
     # strongest dependencies first (ties in LF order), joined while units stay small enough
-    edges = sorted(
-        (
-            (-float(data.get("weight", 1.0)), *sorted((index[a], index[b])))
-            for a, b, data in graph.edges(data=True)
-            if a != b
-        ),
-    )
-    mixed, too_big = [], []
+    edges: list[tuple[float, int, int]] = []
+    for a, b, data in graph.edges(data=True):
+        if a != b:
+            low, high = sorted((index[a], index[b]))
+            edges.append((-float(data.get("weight", 1.0)), low, high))
+    edges.sort()
+    mixed: list[str] = []
+    too_big: list[str] = []
     for _, a, b in edges:
         ra, rb = root(a), root(b)
         if ra == rb:
