@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -12,7 +13,7 @@ from weaklabel._votes.gold import UNKNOWN, as_gold
 from weaklabel._votes.matrix import VoteMatrix
 from weaklabel.exceptions import DataError
 
-__all__ = ["lf_summary"]
+__all__ = ["lf_summary", "summary_table"]
 
 
 def lf_summary(
@@ -135,6 +136,30 @@ def lf_summary(
             for name in votes.lf_names
         ]
     return frame
+
+
+def summary_table(summary: pd.DataFrame, class_names: Sequence[str] | None) -> pd.DataFrame:
+    """:func:`lf_summary`'s frame for a file: list cells as ``;``-joined text, classes by name.
+
+    ``polarity`` holds class names (indices when the classes have no names), ``dependencies``
+    LF names, each joined with ``;`` so that a CSV cell reads back with ``.str.split(";")``.
+
+    Examples
+    --------
+    >>> from weaklabel import VoteMatrix, lf_summary
+    >>> from weaklabel._analysis.summary import summary_table
+    >>> votes = VoteMatrix.from_dense([[0, 1], [1, 1]], cardinality=2, class_names=["ham", "spam"])
+    >>> summary_table(lf_summary(votes), votes.class_names)["polarity"].tolist()
+    ['ham;spam', 'spam']
+    """
+    names = tuple(class_names or ())
+    table = summary.copy()
+    table["polarity"] = [
+        ";".join(names[c] if c < len(names) else str(c) for c in pol) for pol in table["polarity"]
+    ]
+    if "dependencies" in table.columns:
+        table["dependencies"] = [";".join(map(str, deps)) for deps in table["dependencies"]]
+    return table
 
 
 def _model_graph(model: Any, votes: VoteMatrix) -> Any:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
 
 from weaklabel._apply.chunks import ChunkApplier, assemble
-from weaklabel._apply.frames import as_frame, row_ids_of
+from weaklabel._apply.frames import as_frame, row_ids_of, with_text_column
 from weaklabel._apply.parallel import run_chunks
 from weaklabel._core.columns import column_names
 from weaklabel._core.optional import is_dask_collection
@@ -39,6 +39,7 @@ def apply_lfs(
     cardinality: int | None = None,
     classes: Sequence[str] | None = None,
     id_column: str | None = None,
+    text_column: str | None = None,
     on_error: str = "raise",
     n_jobs: int = 1,
     checkpoint_dir: str | Path | None = None,
@@ -55,6 +56,7 @@ def apply_lfs(
     cardinality: int | None = None,
     classes: Sequence[str] | None = None,
     id_column: str | None = None,
+    text_column: str | None = None,
     on_error: str = "raise",
     n_jobs: int = 1,
     checkpoint_dir: str | Path | None = None,
@@ -70,6 +72,7 @@ def apply_lfs(
     cardinality: int | None = None,
     classes: Sequence[str] | None = None,
     id_column: str | None = None,
+    text_column: str | None = None,
     on_error: str = "raise",
     n_jobs: int = 1,
     checkpoint_dir: str | Path | None = None,
@@ -98,6 +101,9 @@ def apply_lfs(
         Column holding a unique id per row; by default the DataFrame's index (row positions for a
         sequence of mappings). A Dask DataFrame's index serves only when its divisions are known;
         ids are checked for uniqueness within each partition.
+    text_column : str, optional
+        A column the LFs read as ``x.text`` (``frame["text"]`` in vectorized LFs and the
+        builders' default ``column="text"``), for data whose text column has another name.
     on_error : {"raise", "abstain"}
         What to do when an LF raises: stop with a :class:`LabelingFunctionError` naming the LF and
         the row, or count the failure (``VoteMatrix.lf_failures``) and treat it as an abstain. A
@@ -142,7 +148,7 @@ def apply_lfs(
 
         return apply_lfs_dask(
             lfs,
-            data,
+            with_text_column(data, text_column),
             cardinality=k,
             class_names=class_names,
             id_column=id_column,
@@ -151,7 +157,7 @@ def apply_lfs(
             n_jobs=n_jobs,
             checkpoint_dir=checkpoint_dir,
         )
-    frame = as_frame(data)
+    frame = with_text_column(as_frame(data), text_column)
     row_ids = row_ids_of(frame, id_column)
     column_names(frame.columns)
     applier = ChunkApplier(lfs, k, class_names, on_error)

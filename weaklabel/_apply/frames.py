@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 
 from weaklabel._core.columns import require_column
-from weaklabel.exceptions import DataError
+from weaklabel.exceptions import DataError, ParameterError
 
-__all__ = ["as_frame", "row_ids_of"]
+__all__ = ["as_frame", "row_ids_of", "with_text_column"]
 
 
 def as_frame(data: Any) -> pd.DataFrame:
@@ -53,3 +53,27 @@ def row_ids_of(frame: pd.DataFrame, id_column: str | None) -> np.ndarray:
             "unique id column, or reset the index."
         )
     return ids
+
+
+def with_text_column(data: Any, text_column: str | None) -> Any:
+    """``data`` with ``text_column`` also shown to the LFs as ``text`` (pandas or Dask).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from weaklabel._apply.frames import with_text_column
+    >>> list(with_text_column(pd.DataFrame({"body": ["hi"]}), "body").columns)
+    ['body', 'text']
+    """
+    if text_column is None or text_column == "text":
+        if text_column is not None:
+            require_column(text_column, data.columns, role="text")
+        return data
+    require_column(text_column, data.columns, role="text")
+    if "text" in [str(c) for c in data.columns]:
+        raise ParameterError(
+            f"The 'text_column' parameter of apply_lfs is {text_column!r}, but the data already "
+            "has a 'text' column, which the LFs read as x.text. Leave text_column out, or rename "
+            "one of the two columns."
+        )
+    return data.assign(text=data[text_column])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import importlib
 import importlib.util
 import sys
@@ -62,6 +63,7 @@ def load_lfs(source: str | Path) -> LFSuite:
     """
     module = _import(source)
     name = str(source)
+    _check_rebound_lfs(module, name)
     explicit = getattr(module, "LFS", None)
     if explicit is not None:
         lfs = list(explicit)
@@ -85,6 +87,42 @@ def load_lfs(source: str | Path) -> LFSuite:
             )
         classes = tuple(classes)
     return LFSuite(lfs=tuple(lfs), classes=classes, source=name)
+
+
+def _check_rebound_lfs(module: ModuleType, name: str) -> None:
+    """Refuse a file that binds a name twice where one binding is a labeling function.
+
+    ``def spam(x)`` twice, or an LF later replaced by another value, makes Python keep only the
+    last binding: the first LF would silently never run.
+    """
+    path = getattr(module, "__file__", None)
+    if not path or not str(path).endswith(".py"):
+        return
+    try:
+        tree = ast.parse(Path(path).read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, UnicodeDecodeError):
+        return
+    lines: dict[str, list[int]] = {}
+    decorated: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            lines.setdefault(node.name, []).append(node.lineno)
+            if any("labeling_function" in ast.unparse(d) for d in node.decorator_list):
+                decorated.add(node.name)
+        elif isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Name):
+                    lines.setdefault(target.id, []).append(node.lineno)
+    for var, where in lines.items():
+        final = getattr(module, var, None)
+        if len(where) > 1 and (isinstance(final, LabelingFunction) or var in decorated):
+            shown = ", ".join(map(str, where))
+            raise DataError(
+                f"{name}, lines {shown}: the name {var!r} is bound {len(where)} times, so each "
+                "binding replaces the one before and only the last would count: a labeling "
+                "function would silently never run. Give each LF its own function name."
+            )
 
 
 def _import(source: str | Path) -> ModuleType:

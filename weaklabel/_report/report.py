@@ -27,6 +27,7 @@ from weaklabel._report.figures import cards, lf_figures, overview_figures
 from weaklabel._report.tables import example_table, explanations, label_tables, lf_table
 from weaklabel._votes.matrix import VoteMatrix
 from weaklabel._votes.names import class_names_or_default
+from weaklabel._votes.rows import align_rows
 from weaklabel.exceptions import DataError
 
 __all__ = ["Report", "build_report"]
@@ -64,6 +65,7 @@ def build_report(
     probs: np.ndarray | None = None,
     data: pd.DataFrame | None = None,
     text_column: str | None = None,
+    id_column: str | None = None,
     gold: Any = None,
     dependencies: Any = "learn",
     descriptions: dict[str, str] | None = None,
@@ -81,9 +83,12 @@ def build_report(
     probs : ndarray, optional
         ``model.predict_proba(votes)`` when already computed.
     data : pandas.DataFrame, optional
-        The rows, for showing texts beside the example rows (same order as ``votes``).
+        The rows, for showing texts beside the example rows: matched to the votes by
+        ``id_column``, else by position (then in the same order as ``votes``).
     text_column : str, optional
         The column of ``data`` to show (``"text"`` when present).
+    id_column : str, optional
+        The column of ``data`` holding the row ids the votes were built with.
     gold : array-like or mapping, optional
         Gold labels: adds accuracies, intervals, confusion matrix and wrong-LF examples.
     dependencies : networkx.Graph, "learn" or None
@@ -105,7 +110,7 @@ def build_report(
     if probs is None:
         probs = model.predict_proba(votes)
     names = class_names_or_default(votes.class_names, votes.cardinality)
-    texts = _texts(data, text_column, votes.n_rows)
+    texts = _texts(data, text_column, id_column, votes)
     graph = _graph(votes, model, dependencies)
     summary = lf_summary(votes, gold=gold, model=model, dependencies=graph)
     labels = label_summary(votes, probs, gold=gold, model=model)
@@ -154,19 +159,17 @@ def _render(context: dict[str, Any]) -> str:
     return environment.from_string(source).render(**context)
 
 
-def _texts(data: pd.DataFrame | None, text_column: str | None, n_rows: int) -> list[Any] | None:
+def _texts(
+    data: pd.DataFrame | None, text_column: str | None, id_column: str | None, votes: VoteMatrix
+) -> list[Any] | None:
     if data is None:
         return None
-    if len(data) != n_rows:
-        raise DataError(
-            f"build_report: data has {len(data)} rows but the votes have {n_rows}; pass the rows "
-            "the votes were made from, in the same order."
-        )
+    rows = align_rows(data, votes, id_column=id_column)
     column = text_column or ("text" if "text" in data.columns else None)
     if column is None:
         return None
     require_column(column, data.columns, role="text")
-    return data[column].tolist()
+    return rows[column].tolist()
 
 
 def _graph(votes: VoteMatrix, model: Any, dependencies: Any) -> Any:

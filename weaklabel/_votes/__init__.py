@@ -6,5 +6,6 @@
 - :mod:`~weaklabel._votes.construct`: building (and checking) its CSR storage;
 - :mod:`~weaklabel._votes.io`: ``.npz`` files;
 - :mod:`~weaklabel._votes.gold`: gold labels in every form users give them, as one array;
+- :mod:`~weaklabel._votes.rows`: the user's data rows matched to the vote rows (by id);
 - :mod:`~weaklabel._votes.distributed`: :class:`~weaklabel.DaskVoteMatrix`.
 """

@@ -8,19 +8,23 @@ from typing import Any
 
 import pandas as pd
 
-from weaklabel._analysis.summary import lf_summary
+from weaklabel._analysis.summary import lf_summary, summary_table
 from weaklabel._apply.api import apply_lfs
+from weaklabel._core.columns import require_column
 from weaklabel._io.atomic import atomic_write
+from weaklabel._io.labels import write_labels_jsonl
 from weaklabel._io.readers import read_data
 from weaklabel._lfs.suite import load_lfs
 from weaklabel._votes.gold import as_gold
 from weaklabel._votes.matrix import VoteMatrix
+from weaklabel._votes.names import class_names_or_default
+from weaklabel._votes.rows import align_rows
 from weaklabel.cli._job import JobResult, run_job
 from weaklabel.exceptions import DataError
 from weaklabel.models import model_class
-from weaklabel.models._ties import describe
+from weaklabel.models._ties import describe, predicted_labels
 
-__all__ = ["apply", "fit", "report", "run", "summary"]
+__all__ = ["apply", "fit", "predict", "report", "run", "summary"]
 
 DEMO_LFS = "labeling_functions.spam"
 
@@ -72,17 +76,10 @@ def run(args: argparse.Namespace) -> None:
 def apply(args: argparse.Namespace) -> None:
     data = read_data(args.data, format=args.format, encoding=args.encoding)
     suite = load_lfs(args.lfs)
-    if args.text_column is not None:
-        if args.text_column not in data.columns:
-            raise DataError(
-                f"The text column {args.text_column!r} is not in the data; its columns are: "
-                f"{', '.join(map(str, data.columns))}."
-            )
-        if "text" not in data.columns:
-            data = data.assign(text=data[args.text_column])
     votes = apply_lfs(
         suite.lfs,
         data,
+        text_column=args.text_column,
         cardinality=args.cardinality,
         classes=_classes(args, suite.classes),
         id_column=args.id_column,
@@ -106,7 +103,7 @@ def fit(args: argparse.Namespace) -> None:
     params["random_state"] = args.seed
     if "progress" in cls._param_names():
         params["progress"] = not args.quiet
-    model = cls(**params).fit(votes, gold=_gold(args, votes))
+    model = cls(**params).fit(votes, gold=_gold(args, votes, _data(args)))
     model.save(args.out)
     _info(args, f"Fitted {type(model).__name__} on {votes.n_rows:,} rows; wrote {args.out}")
 
@@ -117,20 +114,14 @@ def report(args: argparse.Namespace) -> None:
 
     votes = VoteMatrix.load(args.votes)
     model = load_model(args.model)
-    data = None
-    if args.data is not None:
-        data = read_data(args.data, format=args.format, encoding=args.encoding)
-        if len(data) != votes.n_rows:
-            raise DataError(
-                f"{args.data} has {len(data):,} rows but {args.votes} has {votes.n_rows:,}; pass "
-                "the data the votes were made from."
-            )
+    data = _data(args)
     report = build_report(
         votes,
         model,
         data=data,
         text_column=args.text_column,
-        gold=_gold(args, votes),
+        id_column=args.id_column,
+        gold=_gold(args, votes, data),
         title=args.title or str(args.data or args.votes),
     )
     report.save(args.out)
@@ -139,11 +130,37 @@ def report(args: argparse.Namespace) -> None:
 
 def summary(args: argparse.Namespace) -> None:
     votes = VoteMatrix.load(args.votes)
-    summary = lf_summary(votes, gold=_gold(args, votes))
+    summary = lf_summary(votes, gold=_gold(args, votes, _data(args)))
     if args.out is not None:
         with atomic_write(args.out) as handle:
-            summary.to_csv(handle)
+            summary_table(summary, votes.class_names).to_csv(handle)
     print(_format_summary(summary, votes.class_names))
+
+
+def predict(args: argparse.Namespace) -> None:
+    from weaklabel.models import load_model
+
+    votes = VoteMatrix.load(args.votes)
+    model = load_model(args.model)
+    probs = model.predict_proba(votes)
+    data = _data(args)
+    texts = None
+    if data is not None:
+        rows = align_rows(data, votes, id_column=args.id_column, source=str(args.data))
+        column = args.text_column or ("text" if "text" in data.columns else None)
+        if column is not None:
+            require_column(column, data.columns, role="text", source=str(args.data))
+            texts = rows[column].tolist()
+    names = model.class_names_ or votes.class_names
+    write_labels_jsonl(
+        args.out,
+        probs,
+        predicted_labels(probs, model),
+        row_ids=votes.row_ids,
+        class_names=class_names_or_default(names, model.cardinality),
+        texts=texts,
+    )
+    _info(args, f"Wrote {votes.n_rows:,} labels from {type(model).__name__} to {args.out}")
 
 
 # -- helpers ------------------------------------------------------------------------------------
@@ -157,23 +174,22 @@ def _classes(args: argparse.Namespace, suite_classes: tuple[str, ...] | None) ->
     return None
 
 
-def _gold(args: argparse.Namespace, votes: VoteMatrix) -> Any:
+def _data(args: argparse.Namespace) -> pd.DataFrame | None:
+    if args.data is None:
+        return None
+    return read_data(args.data, format=args.format, encoding=args.encoding)
+
+
+def _gold(args: argparse.Namespace, votes: VoteMatrix, data: pd.DataFrame | None) -> Any:
+    """The gold labels of ``--gold-column``, matched to the votes by ``--id-column`` if given."""
     if args.gold_column is None:
         return None
-    if args.data is None:
+    if data is None:
         raise DataError("--gold-column needs --data: the file that holds the gold labels.")
-    data = read_data(args.data, format=args.format, encoding=args.encoding)
-    if args.gold_column not in data.columns:
-        raise DataError(
-            f"The gold column {args.gold_column!r} is not in {args.data}; its columns are: "
-            f"{', '.join(map(str, data.columns))}."
-        )
-    if args.id_column is None:
-        return as_gold(
-            data[args.gold_column].tolist(), votes, owner=f"--gold-column {args.gold_column}"
-        )
-    mapping = dict(zip(data[args.id_column].tolist(), data[args.gold_column].tolist(), strict=True))
-    return as_gold(mapping, votes, owner=f"--gold-column {args.gold_column}")
+    require_column(args.gold_column, data.columns, role="gold", source=str(args.data))
+    rows = align_rows(data, votes, id_column=args.id_column, source=str(args.data))
+    owner = f"--gold-column {args.gold_column}"
+    return as_gold(rows[args.gold_column].tolist(), votes, owner=owner)
 
 
 def _format_summary(summary: pd.DataFrame, class_names: tuple[str, ...] | None) -> str:

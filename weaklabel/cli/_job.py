@@ -15,8 +15,9 @@ import numpy as np
 import pandas as pd
 
 from weaklabel._analysis.metrics import accuracy
-from weaklabel._analysis.summary import lf_summary
+from weaklabel._analysis.summary import lf_summary, summary_table
 from weaklabel._apply.api import apply_lfs
+from weaklabel._core.columns import require_column
 from weaklabel._io.atomic import atomic_write
 from weaklabel._io.labels import write_labels_jsonl
 from weaklabel._lfs.lf import LabelingFunction
@@ -24,7 +25,6 @@ from weaklabel._report.report import Report, build_report
 from weaklabel._votes.gold import UNKNOWN, as_gold
 from weaklabel._votes.matrix import VoteMatrix
 from weaklabel._votes.names import class_names_or_default
-from weaklabel.exceptions import DataError
 from weaklabel.models import BaseLabelModel, MajorityVote, model_class
 
 __all__ = ["OUTPUT_FILES", "JobResult", "run_job"]
@@ -90,19 +90,15 @@ def run_job(
     """
     columns = [str(c) for c in data.columns]
     for role, column in (("text", text_column), ("id", id_column), ("gold", gold_column)):
-        if column is not None and column not in columns:
-            raise DataError(
-                f"The {role} column {column!r} is not in the data; its columns are: "
-                f"{', '.join(columns)}."
-            )
+        if column is not None:
+            require_column(column, columns, role=role)
     if text_column is None and "text" in columns:
         text_column = "text"
     lf_view = data.drop(columns=[gold_column]) if gold_column else data
-    if text_column is not None and "text" not in columns:
-        lf_view = lf_view.assign(text=data[text_column])
     votes = apply_lfs(
         lfs,
         lf_view,
+        text_column=text_column,
         cardinality=cardinality,
         classes=classes,
         id_column=id_column,
@@ -185,7 +181,7 @@ def _write(
     votes.save(files["votes"])
     model.save(files["model"])
     with atomic_write(files["summary"]) as handle:
-        summary.to_csv(handle)
+        summary_table(summary, votes.class_names).to_csv(handle)
     report.save(files["report"])
     # labels last: its presence means the run finished
     write_labels_jsonl(

@@ -92,6 +92,30 @@ def build_parser() -> argparse.ArgumentParser:
     _gold_options(summary)
     summary.set_defaults(handler=handlers.summary)
 
+    predict = commands.add_parser(
+        "predict",
+        parents=[common],
+        help="write labels.jsonl from saved votes and a saved model",
+        description=(
+            "Predict with a fitted model (weaklabel fit) on a saved vote matrix (weaklabel apply) "
+            "and write one JSON object per row: id, label, probs, confidence, and text with "
+            "--data. The split workflow apply -> fit -> predict gives the labels `run` gives."
+        ),
+    )
+    predict.add_argument(
+        "--votes", type=Path, required=True, help="vote matrix from `weaklabel apply`"
+    )
+    predict.add_argument("--model", type=Path, required=True, help="model from `weaklabel fit`")
+    predict.add_argument("--out", type=Path, required=True, help="where to write labels.jsonl")
+    predict.add_argument("--data", type=Path, help="the data, to write each row's text")
+    predict.add_argument("--format", choices=FORMATS, help="file format (default: from the suffix)")
+    predict.add_argument("--encoding", default="utf-8", help="text encoding (default: utf-8)")
+    predict.add_argument("--text-column", metavar="C", help="column of --data written as text")
+    predict.add_argument(
+        "--id-column", metavar="C", help="match --data rows to votes by this id column"
+    )
+    predict.set_defaults(handler=handlers.predict)
+
     report = commands.add_parser(
         "report",
         parents=[common],
@@ -130,7 +154,8 @@ def _lf_options(parser: argparse.ArgumentParser, *, required: bool) -> None:
         "--lfs",
         required=required,
         metavar="FILE",
-        help="Python file (or module) defining the labeling functions",
+        help="Python file (or module) defining the labeling functions; it is imported, so its "
+        "code runs: use only files you trust",
     )
     classes = parser.add_mutually_exclusive_group()
     classes.add_argument("--cardinality", type=int, metavar="K", help="number of classes")
@@ -172,5 +197,7 @@ def _gold_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--encoding", default="utf-8", help="text encoding (default: utf-8)")
     parser.add_argument("--gold-column", metavar="C", help="column of gold labels in --data")
     parser.add_argument(
-        "--id-column", metavar="C", help="match gold rows to votes by this id column"
+        "--id-column",
+        metavar="C",
+        help="match --data rows to the votes by this id column (default: by position)",
     )
