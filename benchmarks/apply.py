@@ -391,8 +391,9 @@ def worker_big(cfg: dict[str, Any]) -> dict[str, Any]:
 
 def worker_profile(cfg: dict[str, Any]) -> dict[str, Any]:
     """Where the time goes: row LFs under cProfile; a pure-Python floor; each builder alone."""
-    from weaklabel import apply_lfs
     from weaklabel._example import iter_examples
+
+    from weaklabel import apply_lfs
 
     frame = read_rows(Path(cfg["data"]), cfg["rows"])
     out: dict[str, Any] = {"rows": len(frame)}
@@ -446,7 +447,6 @@ def word_count_check(chunks: list[pd.DataFrame]) -> dict[str, Any]:
     """length_lf(unit="words")'s word count against Arrow's split and Python's str.split."""
     import pyarrow as pa
     import pyarrow.compute as pc
-
     from weaklabel._builders import _word_counts
 
     def split(strings: Any) -> Any:  # Unicode whitespace, as str.split()

@@ -45,9 +45,7 @@ def cards(votes: VoteMatrix, labels: Any, pairs: pd.DataFrame) -> list[dict[str,
     return cards
 
 
-def overview_figures(
-    summary: pd.DataFrame, labels: Any, names: tuple[str, ...]
-) -> list[dict[str, str]]:
+def overview_figures(labels: Any, names: tuple[str, ...]) -> list[dict[str, str]]:
     figures = []
     hist = labels.confidence_histogram
     edges = [*hist["low"].tolist(), float(hist["high"].iloc[-1])]
@@ -80,7 +78,7 @@ def overview_figures(
 
 
 def lf_figures(
-    votes: VoteMatrix, summary: pd.DataFrame, pairs: pd.DataFrame, graph: Any
+    summary: pd.DataFrame, pairs: pd.DataFrame, graph: Any
 ) -> tuple[list[dict[str, str]], str]:
     names = list(summary.index)
     figures = [

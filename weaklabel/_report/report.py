@@ -111,7 +111,7 @@ def build_report(
         probs = model.predict_proba(votes)
     names = class_names_or_default(votes.class_names, votes.cardinality)
     texts = _texts(data, text_column, id_column, votes)
-    graph = _graph(votes, model, dependencies)
+    graph = _graph(votes, dependencies)
     summary = lf_summary(votes, gold=gold, model=model, dependencies=graph)
     labels = label_summary(votes, probs, gold=gold, model=model)
     pairs = lf_pairs(_sample(votes))
@@ -126,14 +126,14 @@ def build_report(
         "model_name": type(model).__name__,
         "written": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "cards": cards(votes, labels, pairs),
-        "overview": overview_figures(summary, labels, names),
+        "overview": overview_figures(labels, names),
         "lf_columns": [],
         "lf_rows": [],
         "has_gold": gold is not None,
         "per_lf": per_lf,
     }
     context["lf_columns"], context["lf_rows"] = lf_table(summary, descriptions or {}, names)
-    context["lf_figures"], note = lf_figures(votes, summary, pairs, graph)
+    context["lf_figures"], note = lf_figures(summary, pairs, graph)
     if votes.n_rows > _SAMPLE_ROWS:
         note += (
             f" Conflicts between LFs and dependencies are estimated on {_SAMPLE_ROWS:,} rows drawn"
@@ -172,7 +172,7 @@ def _texts(
     return rows[column].tolist()
 
 
-def _graph(votes: VoteMatrix, model: Any, dependencies: Any) -> Any:
+def _graph(votes: VoteMatrix, dependencies: Any) -> Any:
     import networkx as nx
 
     if dependencies is None:

@@ -89,7 +89,7 @@ def apply(args: argparse.Namespace) -> None:
         progress=not args.quiet,
     )
     votes.save(args.out)
-    _warn_failures(args, votes)
+    _warn_failures(votes)
     _info(
         args,
         f"Wrote {votes.n_rows:,} rows x {votes.n_lfs} LFs ({votes.n_votes:,} votes) to {args.out}",
@@ -205,7 +205,7 @@ def _format_summary(summary: pd.DataFrame, class_names: tuple[str, ...] | None) 
 
 
 def _report_run(args: argparse.Namespace, result: JobResult) -> None:
-    _warn_failures(args, result.votes)
+    _warn_failures(result.votes)
     if args.quiet:
         return
     print(_format_summary(result.summary, result.votes.class_names))
@@ -228,7 +228,7 @@ def _report_run(args: argparse.Namespace, result: JobResult) -> None:
     print(f"Wrote {', '.join(str(p) for p in result.files.values())}")
 
 
-def _warn_failures(args: argparse.Namespace, votes: VoteMatrix) -> None:
+def _warn_failures(votes: VoteMatrix) -> None:
     failed = {n: int(c) for n, c in zip(votes.lf_names, votes.lf_failures, strict=True) if c}
     if failed:
         listed = ", ".join(f"{n} ({c} rows)" for n, c in failed.items())

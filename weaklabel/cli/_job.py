@@ -113,7 +113,7 @@ def run_job(
     probs = model_obj.predict_proba(votes)
     labels = model_obj.predict(votes)
     summary = lf_summary(votes, gold=gold, model=model_obj)
-    scores = None if gold is None else _scores(votes, gold, model, model_obj, labels, random_state)
+    scores = None if gold is None else _scores(votes, gold, model, labels, random_state)
     report = build_report(
         votes,
         model_obj,
@@ -141,7 +141,6 @@ def _scores(
     votes: VoteMatrix,
     gold: np.ndarray,
     name: str,
-    model: BaseLabelModel,
     labels: np.ndarray,
     random_state: int | None,
 ) -> pd.DataFrame:

@@ -18,7 +18,7 @@ from weaklabel.models._persistence import check_finite, check_shapes
 __all__ = ["MajorityVote", "WeightedMajorityVote"]
 
 
-def _any(value: object) -> bool:
+def _any(_value: object) -> bool:
     """Accepted here; checked against the votes' LFs when ``fit`` sees them."""
     return True
 
