@@ -10,12 +10,12 @@ import pandas as pd
 
 from weaklabel._analysis.summary import lf_summary
 from weaklabel._apply.api import apply_lfs
-from weaklabel._io.atomic import atomic_write
+from weaklabel._io.atomic import atomic_write, check_output_file
 from weaklabel._io.readers import read_data
 from weaklabel._lfs.suite import load_lfs
 from weaklabel._votes.gold import as_gold
 from weaklabel._votes.matrix import VoteMatrix
-from weaklabel.cli._job import JobResult, run_job
+from weaklabel.cli._job import JobResult, check_out_dir, run_job
 from weaklabel.exceptions import DataError
 from weaklabel.models import model_class
 from weaklabel.models._ties import describe
@@ -26,6 +26,7 @@ DEMO_LFS = "labeling_functions.spam"
 
 
 def run(args: argparse.Namespace) -> None:
+    check_out_dir(args.out)
     if args.data is None:
         from weaklabel.datasets import load_youtube_spam
 
@@ -70,6 +71,7 @@ def run(args: argparse.Namespace) -> None:
 
 
 def apply(args: argparse.Namespace) -> None:
+    check_output_file(args.out)
     data = read_data(args.data, format=args.format, encoding=args.encoding)
     suite = load_lfs(args.lfs)
     if args.text_column is not None:
@@ -100,6 +102,7 @@ def apply(args: argparse.Namespace) -> None:
 
 
 def fit(args: argparse.Namespace) -> None:
+    check_output_file(args.out)
     votes = VoteMatrix.load(args.votes)
     cls = model_class(args.model)
     params: dict[str, Any] = {"cardinality": args.cardinality or votes.cardinality}
@@ -115,6 +118,7 @@ def report(args: argparse.Namespace) -> None:
     from weaklabel._report.report import build_report
     from weaklabel.models import load_model
 
+    check_output_file(args.out)
     votes = VoteMatrix.load(args.votes)
     model = load_model(args.model)
     data = None
@@ -138,6 +142,8 @@ def report(args: argparse.Namespace) -> None:
 
 
 def summary(args: argparse.Namespace) -> None:
+    if args.out is not None:
+        check_output_file(args.out)
     votes = VoteMatrix.load(args.votes)
     summary = lf_summary(votes, gold=_gold(args, votes))
     if args.out is not None:
