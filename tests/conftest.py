@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import stat
 from pathlib import Path
 
 import numpy as np
@@ -67,3 +70,21 @@ def small_votes() -> VoteMatrix:
         ]
     )
     return VoteMatrix.from_dense(dense, cardinality=2, lf_names=["a", "b", "c", "d"])
+
+
+@pytest.fixture
+def guard_devices(monkeypatch):
+    """Fail, instead of replacing it, when code under test renames a file over a device: a test
+    of the refusal to write to /dev/null must not break /dev/null when run as root on faulty code.
+    """
+    for name in ("replace", "rename"):
+        real = getattr(os, name)
+
+        def guarded(src, dst, *args, _real=real, **kwargs):
+            with contextlib.suppress(OSError):
+                mode = os.lstat(dst).st_mode
+                if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+                    raise AssertionError(f"about to rename {src} over the device {dst}")
+            return _real(src, dst, *args, **kwargs)
+
+        monkeypatch.setattr(os, name, guarded)

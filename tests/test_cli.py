@@ -38,6 +38,7 @@ def test_run_on_a_csv_writes_all_outputs(fixtures, tmp_path, capsys):
     captured = capsys.readouterr()
     assert code == 0, captured.err
     assert sorted(p.name for p in out.iterdir()) == [
+        ".weaklabel-run.json",
         "labels.jsonl",
         "lf_summary.csv",
         "model.json",

@@ -11,7 +11,7 @@ import pandas as pd
 from weaklabel._analysis.summary import lf_summary, summary_table
 from weaklabel._apply.api import apply_lfs
 from weaklabel._core.columns import require_column
-from weaklabel._io.atomic import atomic_write
+from weaklabel._io.atomic import atomic_write, check_output_file
 from weaklabel._io.labels import write_labels_jsonl
 from weaklabel._io.readers import read_data
 from weaklabel._lfs.suite import load_lfs
@@ -19,7 +19,7 @@ from weaklabel._votes.gold import as_gold
 from weaklabel._votes.matrix import VoteMatrix
 from weaklabel._votes.names import class_names_or_default
 from weaklabel._votes.rows import align_rows
-from weaklabel.cli._job import JobResult, run_job
+from weaklabel.cli._job import JobResult, check_out_dir, run_job
 from weaklabel.exceptions import DataError
 from weaklabel.models import model_class
 from weaklabel.models._ties import describe, predicted_labels
@@ -30,6 +30,7 @@ DEMO_LFS = "labeling_functions.spam"
 
 
 def run(args: argparse.Namespace) -> None:
+    check_out_dir(args.out)
     if args.data is None:
         from weaklabel.datasets import load_youtube_spam
 
@@ -74,6 +75,7 @@ def run(args: argparse.Namespace) -> None:
 
 
 def apply(args: argparse.Namespace) -> None:
+    check_output_file(args.out)
     data = read_data(args.data, format=args.format, encoding=args.encoding)
     suite = load_lfs(args.lfs)
     votes = apply_lfs(
@@ -97,6 +99,7 @@ def apply(args: argparse.Namespace) -> None:
 
 
 def fit(args: argparse.Namespace) -> None:
+    check_output_file(args.out)
     votes = VoteMatrix.load(args.votes)
     cls = model_class(args.model)
     params: dict[str, Any] = {"cardinality": args.cardinality or votes.cardinality}
@@ -112,6 +115,7 @@ def report(args: argparse.Namespace) -> None:
     from weaklabel._report.report import build_report
     from weaklabel.models import load_model
 
+    check_output_file(args.out)
     votes = VoteMatrix.load(args.votes)
     model = load_model(args.model)
     data = _data(args)
@@ -129,6 +133,8 @@ def report(args: argparse.Namespace) -> None:
 
 
 def summary(args: argparse.Namespace) -> None:
+    if args.out is not None:
+        check_output_file(args.out)
     votes = VoteMatrix.load(args.votes)
     summary = lf_summary(votes, gold=_gold(args, votes, _data(args)))
     if args.out is not None:
@@ -140,6 +146,7 @@ def summary(args: argparse.Namespace) -> None:
 def predict(args: argparse.Namespace) -> None:
     from weaklabel.models import load_model
 
+    check_output_file(args.out)
     votes = VoteMatrix.load(args.votes)
     model = load_model(args.model)
     probs = model.predict_proba(votes)

@@ -1,7 +1,9 @@
 """The whole job in one call: apply LFs, fit a label model, predict, summarise, write the outputs.
 
-``weaklabel run`` is a thin wrapper over :func:`run_job`; everything is computed before anything is
-written, and every file is written atomically, so a failed run leaves no output that looks complete.
+``weaklabel run`` is a thin wrapper over :func:`run_job`. The output folder is checked before the
+work starts; everything is computed before anything is written, and the outputs are written into
+a fresh folder that replaces the output folder in one step (:mod:`weaklabel._io.outdir`), so a
+failed or killed run leaves the previous outputs as they were, never a mix.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from weaklabel._apply.api import apply_lfs
 from weaklabel._core.columns import require_column
 from weaklabel._io.atomic import atomic_write
 from weaklabel._io.labels import write_labels_jsonl
+from weaklabel._io.outdir import check_output_folder, output_folder
 from weaklabel._lfs.lf import LabelingFunction
 from weaklabel._report.report import Report, build_report
 from weaklabel._votes.gold import UNKNOWN, as_gold
@@ -27,7 +30,7 @@ from weaklabel._votes.matrix import VoteMatrix
 from weaklabel._votes.names import class_names_or_default
 from weaklabel.models import BaseLabelModel, MajorityVote, model_class
 
-__all__ = ["OUTPUT_FILES", "JobResult", "run_job"]
+__all__ = ["OUTPUT_FILES", "JobResult", "check_out_dir", "run_job"]
 
 #: What ``run_job`` writes into its output folder.
 OUTPUT_FILES = {
@@ -86,8 +89,9 @@ def run_job(
 
     The gold column, when named, is hidden from the LFs and used only to score. The text column is
     written beside each label and, when the data has no ``text`` column, is also shown to the LFs
-    as ``x.text``.
+    as ``x.text``. ``out_dir`` is checked before the work starts (see :func:`check_out_dir`).
     """
+    check_out_dir(out_dir)
     columns = [str(c) for c in data.columns]
     for role, column in (("text", text_column), ("id", id_column), ("gold", gold_column)):
         if column is not None:
@@ -127,6 +131,16 @@ def run_job(
     )
     files = _write(out_dir, votes, model_obj, probs, labels, summary, data, text_column, report)
     return JobResult(votes, model_obj, probs, labels, summary, scores, files)
+
+
+def check_out_dir(out_dir: str | Path) -> Path:
+    """Check that ``out_dir`` can receive a run's outputs; call it before the work starts.
+
+    It must be new, empty, or hold only what weaklabel wrote there: a folder with a manifest, or
+    (from versions that wrote none) only files named as in :data:`OUTPUT_FILES`. Its parent is
+    created when missing; what a killed run left there is cleaned up. Returns the folder.
+    """
+    return check_output_folder(out_dir, legacy_names=OUTPUT_FILES.values())
 
 
 def _make_model(name: str, k: int, random_state: int | None, progress: bool) -> BaseLabelModel:
@@ -172,18 +186,16 @@ def _write(
     text_column: str | None,
     report: Report,
 ) -> dict[str, Path]:
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    files = {kind: out / name for kind, name in OUTPUT_FILES.items()}
     classes = class_names_or_default(votes.class_names, votes.cardinality)
     texts = None if text_column is None else data[text_column].tolist()
-    votes.save(files["votes"])
-    model.save(files["model"])
-    with atomic_write(files["summary"]) as handle:
-        summary_table(summary, votes.class_names).to_csv(handle)
-    report.save(files["report"])
-    # labels last: its presence means the run finished
-    write_labels_jsonl(
-        files["labels"], probs, labels, row_ids=votes.row_ids, class_names=classes, texts=texts
-    )
-    return files
+    with output_folder(out_dir, legacy_names=OUTPUT_FILES.values()) as staging:
+        files = {kind: staging / name for kind, name in OUTPUT_FILES.items()}
+        votes.save(files["votes"])
+        model.save(files["model"])
+        with atomic_write(files["summary"]) as handle:
+            summary_table(summary, votes.class_names).to_csv(handle)
+        report.save(files["report"])
+        write_labels_jsonl(
+            files["labels"], probs, labels, row_ids=votes.row_ids, class_names=classes, texts=texts
+        )
+    return {kind: Path(out_dir) / name for kind, name in OUTPUT_FILES.items()}
