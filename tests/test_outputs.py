@@ -228,7 +228,7 @@ def no_work(*args, **kwargs):
     raise AssertionError("the work started before --out was checked")
 
 
-@pytest.mark.parametrize("command", ["run", "apply", "fit", "summary", "report"])
+@pytest.mark.parametrize("command", ["run", "apply", "fit", "summary", "report", "predict"])
 def test_an_out_under_a_regular_file_fails_before_the_work(
     fixtures, tmp_path, monkeypatch, capsys, command
 ):
@@ -243,6 +243,7 @@ def test_an_out_under_a_regular_file_fails_before_the_work(
         "fit": ["fit", "--votes", "v.npz"],
         "summary": ["summary", "--votes", "v.npz"],
         "report": ["report", "--votes", "v.npz", "--model", "m.json"],
+        "predict": ["predict", "--votes", "v.npz", "--model", "m.json"],
     }[command]
     assert main([*argv, "--out", out]) == 1
     err = capsys.readouterr().err
