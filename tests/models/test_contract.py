@@ -52,6 +52,20 @@ class TestContract:
             assert name.endswith("_") and hasattr(model, name)
         assert model.lf_names_ == votes.lf_names
 
+    def test_every_setting_has_its_constraints_declared_once(self, cls):
+        assert set(cls._constraints()) == set(cls._param_names())
+        # a subclass declares only what it adds or tightens: no hand-written _check_params
+        assert "_check_params" not in vars(cls)
+
+    def test_each_constraint_refuses_a_wrong_value_with_the_template(self, cls, data):
+        for name, forms in cls._constraints().items():
+            if name == "cardinality" or any(type(f).__name__ == "Check" for f in forms if f):
+                continue  # cardinality is tested above; free-form checks accept anything
+            model = make(cls, k=3, **{name: "wrong" if name != "tie_break" else 3.5})
+            with pytest.raises(ParameterError, match=rf"The '{name}' parameter of {cls.__name__} "
+                               r"must be .*\. Got .* instead"):  # fmt: skip
+                model.fit(data[0])
+
     def test_invalid_settings_are_refused_at_fit(self, cls, data):
         with pytest.raises(ParameterError, match="'cardinality' parameter of"):
             make(cls, k=1).fit(data[0])
