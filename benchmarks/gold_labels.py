@@ -3,41 +3,42 @@
 Usage::
 
     python benchmarks/gold_labels.py [--datasets youtube,sms] [--n-gold 50] [--draws 20]
+        [--smoke]
 
 For each WRENCH dataset, the default ``LabelModel`` is fitted on the train split without gold,
 then ``--draws`` times with ``--n-gold`` train rows drawn at random (seeds 0, 1, ...) given as
 gold labels; each fit is scored on the test split over all rows (expected accuracy under a random
-tie-break, as in ``label_models.py``). It prints the accuracy without gold, the mean / min / max
-with gold, and how many draws did better, the same, or worse.
+tie-break, ``harness.scoring``, as in ``label_models.py``). It prints the accuracy without gold,
+the mean / min / max with gold, and how many draws did better, the same, or worse; the scores go
+to ``benchmarks/results/gold_labels.json``.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 
 import numpy as np
-from datasets import wrench
+from harness.datasets import wrench
+from harness.results import parse_args, write_results
+from harness.scoring import expected_accuracy
 
 from weaklabel import VoteMatrix
 from weaklabel.models import LabelModel
 
-
-def expected_accuracy(probs: np.ndarray, gold: np.ndarray) -> float:
-    top = probs.max(axis=1, keepdims=True)
-    tied = probs >= top - 1e-9
-    credit = tied[np.arange(len(gold)), gold] / tied.sum(axis=1)
-    return float(credit.mean())
+SMOKE = {"datasets": "youtube", "draws": 2}
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", default="youtube,sms")
     parser.add_argument("--n-gold", type=int, default=50)
     parser.add_argument("--draws", type=int, default=20)
-    args = parser.parse_args(argv)
+    args = parse_args(parser, argv, SMOKE)
     header = f"{'dataset':10s} {'no gold':>8s} {'gold mean':>10s} {'min':>6s} {'max':>6s}"
     print(header + "  better/same/worse")
+    results = {}
     for name in args.datasets.split(","):
         data = wrench(name)
         k = len(data.fit.classes)
@@ -59,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{name:10s} {base:8.4f} {s.mean():10.4f} {s.min():6.4f} {s.max():6.4f}  "
             f"{better}/{same}/{len(s) - better - same}"
         )
+        results[name] = {"no_gold": base, "with_gold": scores, "n_gold": args.n_gold}
+    write_results("gold_labels", results, smoke=args.smoke)
     return 0
 
 

@@ -3,13 +3,15 @@
 Usage::
 
     python benchmarks/label_model_scale.py [--rows 1000000,10000000] [--lfs 100]
-        [--votes-per-row 30] [--no-peers] [--workdir DIR] [--markdown]
+        [--votes-per-row 30] [--peer-max-rows 2000000] [--no-peers] [--workdir DIR]
+        [--markdown] [--smoke]
 
 For each size it draws binary votes with ``weaklabel.datasets.make_votes`` (LFs independent given
 the class, accuracies 0.55-0.9, coverage such that a row gets ``--votes-per-row`` votes on
-average), saves them once, and then measures each system in its own fresh process, so that every
-peak memory figure (``VmHWM``, the process's own high-water mark) covers loading the votes,
-fitting and predicting every row, and nothing else:
+average; ``harness.synthetic.binary_votes``), saves them once, and then measures each system in
+its own fresh process (``harness.isolation``), so that every peak memory figure (``VmHWM``, the
+process's own high-water mark) covers loading the votes, fitting and predicting every row, and
+nothing else:
 
 - weaklabel ``LabelModel`` (default settings) and ``MajorityVote``;
 - Snorkel 0.10 ``LabelModel`` (default settings), run by ``benchmarks/peers_runner.py`` from the
@@ -18,56 +20,41 @@ fitting and predicting every row, and nothing else:
   ``--peer-max-rows``.
 
 It prints seconds, peak MB, accuracy against the synthetic truth, and the ratio of Snorkel's time to
-weaklabel's.
+weaklabel's; the figures go to ``benchmarks/results/label_model_scale.json``.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+from harness.isolation import run_isolated
+from harness.peers import missing_peers, run_label_model_peer, write_runner_input
+from harness.results import parse_args, write_results
+from harness.synthetic import binary_votes
+from harness.tables import render
+from harness.timing import Stopwatch
 
-HERE = Path(__file__).resolve().parent
-PEERS_PYTHON = (
-    Path(os.environ.get("WEAKLABEL_PEERS", Path.home() / ".cache" / "weaklabel-peers"))
-    / "bin"
-    / "python"
-)
-
-
-def vm_hwm_mb() -> float:
-    """This process's peak resident memory in MB (Linux ``VmHWM``)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-# -- data -----------------------------------------------------------------------------------------
+SMOKE = {"rows": "20000", "lfs": 20, "votes_per_row": 6.0}
+SNORKEL = "Snorkel LabelModel"
+Outcome = dict[str, float] | str  # the figures, or why there are none
 
 
 def make_data(n_rows: int, n_lfs: int, votes_per_row: float, workdir: Path) -> Path:
     """Draw the votes once and save them (votes.npz + truth.npy); return the votes path."""
-    from weaklabel.datasets import make_votes
-
     path = workdir / f"votes_{n_rows}_{n_lfs}_{votes_per_row:g}.npz"
     if path.exists():
         return path
-    rng = np.random.default_rng(0)
-    accuracies = rng.uniform(0.55, 0.9, n_lfs)
-    coverages = np.full(n_lfs, min(votes_per_row / n_lfs, 1.0))
-    start = time.perf_counter()
-    votes, truth = make_votes(n_rows, accuracies, coverages, random_state=0)
+    with Stopwatch() as watch:
+        votes, truth = binary_votes(n_rows, n_lfs, votes_per_row)
     print(
-        f"  drew {n_rows:,} x {n_lfs} votes ({votes.n_votes:,} votes) in "
-        f"{time.perf_counter() - start:.1f} s",
+        f"  drew {n_rows:,} x {n_lfs} votes ({votes.n_votes:,} votes) in {watch.seconds:.1f} s",
         file=sys.stderr,
     )
     votes.save(path)
@@ -89,27 +76,22 @@ def peer_input(votes_path: Path) -> Path:
         "labels": votes.labels().astype(np.int8),
         "shape": np.array(votes.shape, dtype=np.int64),
     }
-    arrays = {f"{split}_{key}": value for split in ("fit", "test") for key, value in parts.items()}
-    arrays["cardinality"] = np.array(votes.cardinality, dtype=np.int64)
-    np.savez(target, **arrays)
-    return target
+    return write_runner_input(target, parts, None, votes.cardinality)
 
 
-# -- one measurement, in a fresh process ----------------------------------------------------------
-
-
-def worker(model_name: str, votes_path: Path) -> dict[str, float]:
-    """Load the votes, fit and predict with one weaklabel model; report times and peak memory."""
+def worker(config: dict[str, Any]) -> dict[str, float]:
+    """In a fresh process: load the votes, fit and predict with one weaklabel model."""
     from weaklabel import VoteMatrix
     from weaklabel.models import LabelModel, MajorityVote
 
+    votes_path = Path(config["votes"])
     start = time.perf_counter()
     votes = VoteMatrix.load(votes_path)
     load = time.perf_counter() - start
     model = {
         "label-model": lambda: LabelModel(cardinality=2, random_state=0, progress=False),
         "majority-vote": lambda: MajorityVote(cardinality=2),
-    }[model_name]()
+    }[config["model"]]()
     start = time.perf_counter()
     model.fit(votes)
     fit = time.perf_counter() - start
@@ -118,121 +100,48 @@ def worker(model_name: str, votes_path: Path) -> dict[str, float]:
     predict = time.perf_counter() - start
     truth = np.load(votes_path.with_suffix(".truth.npy"))
     accuracy = float((probs.argmax(axis=1) == truth).mean())
-    return {
-        "load_s": load,
-        "fit_s": fit,
-        "predict_s": predict,
-        "peak_mb": vm_hwm_mb(),
-        "accuracy": accuracy,
-    }
+    return {"load_s": load, "fit_s": fit, "predict_s": predict, "accuracy": accuracy}
 
 
-def run_ours(model_name: str, votes_path: Path) -> dict[str, float]:
-    command = [sys.executable, __file__, "--worker", model_name, "--input", str(votes_path)]
-    out = subprocess.run(command, capture_output=True, text=True, check=True)
-    result: dict[str, float] = json.loads(out.stdout)
-    return result
+def run_ours(model_name: str, votes_path: Path) -> Outcome:
+    config = {"model": model_name, "votes": str(votes_path)}
+    result = run_isolated("label_model_scale:worker", config, votes_path.parent, best_key="fit_s")
+    if "error" in result:
+        return f"failed: {result['error']}"
+    return {**result, "peak_mb": result["vm_hwm_mb"]}
 
 
-def run_snorkel(votes_path: Path) -> dict[str, float] | str:
-    if not PEERS_PYTHON.exists():
-        return "peers environment missing (run ../shared/peers/install.sh)"
-    inputs = peer_input(votes_path)
+def run_snorkel(votes_path: Path) -> Outcome:
+    missing = missing_peers()
+    if missing:
+        return missing
+    run = run_label_model_peer(peer_input(votes_path), "snorkel-label-model", 0)
+    if run.probs is None:
+        return (
+            f"failed: {run.message}" if run.error.startswith("error") else f"error: {run.message}"
+        )
     truth = np.load(votes_path.with_suffix(".truth.npy"))
-    with tempfile.TemporaryDirectory() as tmp:
-        output = Path(tmp) / "out.npz"
-        command = [
-            str(PEERS_PYTHON),
-            str(HERE / "peers_runner.py"),
-            "--input",
-            str(inputs),
-            "--method",
-            "snorkel-label-model",
-            "--output",
-            str(output),
-            "--seed",
-            "0",
-        ]
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            return f"failed: {done.stderr.strip().splitlines()[-1] if done.stderr else '?'}"
-        with np.load(output, allow_pickle=False) as npz:
-            meta = json.loads(npz["meta"].tobytes().decode("utf-8"))
-            probs = npz["probs"] if "probs" in npz.files else None
-    if meta.get("error") or probs is None:
-        return f"error: {meta.get('error')}"
     return {
-        "load_s": float(meta.get("prepare_seconds", 0.0)),
-        "fit_s": float(meta["fit_seconds"]),
-        "predict_s": float(meta["predict_seconds"]),
-        "peak_mb": float(meta.get("vm_hwm_mb", meta.get("peak_rss_mb", float("nan")))),
-        "accuracy": float((probs.argmax(axis=1) == truth).mean()),
+        "load_s": float(run.meta.get("prepare_seconds", 0.0)),
+        "fit_s": run.fit_seconds,
+        "predict_s": run.predict_seconds,
+        "peak_mb": run.peak_mb,
+        "accuracy": float((run.probs.argmax(axis=1) == truth).mean()),
     }
 
 
-# -- the report -----------------------------------------------------------------------------------
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", default="1000000,10000000", help="comma-separated row counts")
-    parser.add_argument("--lfs", type=int, default=100)
-    parser.add_argument("--votes-per-row", type=float, default=30.0)
-    parser.add_argument("--peer-max-rows", type=int, default=2_000_000)
-    parser.add_argument("--no-peers", action="store_true")
-    parser.add_argument("--workdir", type=Path, default=None, help="where to keep the drawn votes")
-    parser.add_argument("--markdown", action="store_true")
-    parser.add_argument("--worker", help=argparse.SUPPRESS)
-    parser.add_argument("--input", type=Path, help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args.worker:
-        print(json.dumps(worker(args.worker, args.input)))
-        return 0
-    workdir = args.workdir or Path(tempfile.gettempdir()) / "weaklabel-scale-bench"
-    workdir.mkdir(parents=True, exist_ok=True)
-    rows = []
-    for n_rows in (int(float(x)) for x in args.rows.split(",")):
-        print(f"{n_rows:,} rows x {args.lfs} LFs:", file=sys.stderr)
-        path = make_data(n_rows, args.lfs, args.votes_per_row, workdir)
-        results: dict[str, dict[str, float] | str] = {
-            "weaklabel LabelModel": run_ours("label-model", path),
-            "weaklabel MajorityVote": run_ours("majority-vote", path),
-        }
-        if args.no_peers:
-            results["Snorkel LabelModel"] = "skipped (--no-peers)"
-        elif n_rows > args.peer_max_rows:
-            dense_gb = n_rows * args.lfs * 8 / 1e9
-            results["Snorkel LabelModel"] = (
-                f"skipped: needs a dense int64 vote matrix of {dense_gb:.0f} GB"
-            )
-        else:
-            results["Snorkel LabelModel"] = run_snorkel(path)
-        rows.append((n_rows, results))
-    print(report(rows, args.lfs, markdown=args.markdown))
-    return 0
-
-
-def report(
-    rows: list[tuple[int, dict[str, dict[str, float] | str]]], n_lfs: int, *, markdown: bool
-) -> str:
-    header = [
-        "rows x LFs",
-        "system",
-        "fit s",
-        "predict s",
-        "peak MB",
-        "accuracy",
-        "Snorkel time / this",
-    ]
+def report(rows: list[tuple[int, dict[str, Outcome]]], n_lfs: int, *, markdown: bool) -> str:
+    header = ["rows x LFs", "system", "fit s", "predict s", "peak MB", "accuracy"]
+    header.append("Snorkel time / this")
     lines = []
     for n_rows, results in rows:
-        snorkel = results.get("Snorkel LabelModel")
+        snorkel = results.get(SNORKEL)
         for name, result in results.items():
             if isinstance(result, str):
                 lines.append([f"{n_rows:,} x {n_lfs}", name, result, "", "", "", ""])
                 continue
             ratio = ""
-            if isinstance(snorkel, dict) and name != "Snorkel LabelModel":
+            if isinstance(snorkel, dict) and name != SNORKEL:
                 fit_ratio = snorkel["fit_s"] / max(result["fit_s"], 1e-9)
                 predict_ratio = snorkel["predict_s"] / max(result["predict_s"], 1e-9)
                 ratio = f"fit {fit_ratio:.1f}x, predict {predict_ratio:.1f}x"
@@ -247,13 +156,40 @@ def report(
                     ratio,
                 ]
             )
-    if markdown:
-        out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-        out += ["| " + " | ".join(line) + " |" for line in lines]
-        return "\n".join(out)
-    widths = [max(len(str(x)) for x in column) for column in zip(header, *lines, strict=False)]
-    fmt = "  ".join(f"{{:<{w}}}" for w in widths)
-    return "\n".join([fmt.format(*header)] + [fmt.format(*line) for line in lines])
+    return render(header, lines, markdown=markdown)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", default="1000000,10000000", help="comma-separated row counts")
+    parser.add_argument("--lfs", type=int, default=100)
+    parser.add_argument("--votes-per-row", type=float, default=30.0)
+    parser.add_argument("--peer-max-rows", type=int, default=2_000_000)
+    parser.add_argument("--no-peers", action="store_true")
+    parser.add_argument("--workdir", type=Path, default=None, help="where to keep the drawn votes")
+    parser.add_argument("--markdown", action="store_true")
+    args = parse_args(parser, argv, SMOKE)
+    workdir = args.workdir or Path(tempfile.gettempdir()) / "weaklabel-scale-bench"
+    workdir.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for n_rows in (int(float(x)) for x in args.rows.split(",")):
+        print(f"{n_rows:,} rows x {args.lfs} LFs:", file=sys.stderr)
+        path = make_data(n_rows, args.lfs, args.votes_per_row, workdir)
+        results: dict[str, Outcome] = {
+            "weaklabel LabelModel": run_ours("label-model", path),
+            "weaklabel MajorityVote": run_ours("majority-vote", path),
+        }
+        if args.no_peers:
+            results[SNORKEL] = "skipped (--no-peers)"
+        elif n_rows > args.peer_max_rows:
+            dense_gb = n_rows * args.lfs * 8 / 1e9
+            results[SNORKEL] = f"skipped: needs a dense int64 vote matrix of {dense_gb:.0f} GB"
+        else:
+            results[SNORKEL] = run_snorkel(path)
+        rows.append((n_rows, results))
+    print(report(rows, args.lfs, markdown=args.markdown))
+    write_results("label_model_scale", [{"rows": n, **r} for n, r in rows], smoke=args.smoke)
+    return 0
 
 
 if __name__ == "__main__":

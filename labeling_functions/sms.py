@@ -10,8 +10,8 @@ Most LFs are vectorized builders (regular expressions in Arrow, no Python per ro
 tokens and entities of ``spacy.blank("en")`` plus an ``entity_ruler`` (no trained model, nothing
 downloaded), and share one parse per chunk. Run them on the bundled data with::
 
-    weaklabel run --data weaklabel/datasets/_data/sms_spam/spam.csv --encoding latin-1 --text-column v2 \
-        --gold-column v1 --lfs labeling_functions/sms.py
+    weaklabel run --data weaklabel/datasets/_data/sms_spam/spam.csv --encoding latin-1 \
+        --text-column v2 --gold-column v1 --lfs labeling_functions/sms.py
 """
 
 from __future__ import annotations

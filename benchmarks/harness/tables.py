@@ -1,0 +1,56 @@
+"""Tables as the benchmarks print them (aligned plain text, or Markdown), and speed ratios."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+__all__ = ["ratio", "render", "speed"]
+
+
+def render(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    markdown: bool,
+    text_columns: int | None = None,
+) -> str:
+    """A table of strings.
+
+    ``text_columns=None``: every column left-aligned, Markdown rule ``|---|``. ``text_columns=n``:
+    the first ``n`` columns left-aligned and the others (numbers) right-aligned, in Markdown
+    (``---`` / ``--:``) as in plain text, where a rule of dashes follows the headers.
+    """
+    rows = [list(map(str, row)) for row in rows]
+    if markdown:
+        if text_columns is None:
+            lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+            return "\n".join(lines + ["| " + " | ".join(r) + " |" for r in rows])
+        rule = ["---" if i < text_columns else "--:" for i in range(len(headers))]
+        return "\n".join("| " + " | ".join(cells) + " |" for cells in [headers, rule, *rows])
+    widths = [max(len(row[i]) for row in [list(headers), *rows]) for i in range(len(headers))]
+    left = len(headers) if text_columns is None else text_columns
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(
+            cell.ljust(w) if i < left else cell.rjust(w)
+            for i, (cell, w) in enumerate(zip(cells, widths, strict=True))
+        ).rstrip()
+
+    out = [line(headers)]
+    if text_columns is not None:
+        out.append(line(["-" * w for w in widths]))
+    return "\n".join(out + [line(r) for r in rows])
+
+
+def ratio(value: float | None, reference: float | None) -> str:
+    """``value / reference`` as ``12.3x``; empty when either is missing or zero."""
+    return f"{value / reference:.1f}x" if value and reference else ""
+
+
+def speed(total: float, reference: float) -> str:
+    """How many times slower or faster than the reference, e.g. '12x slower'."""
+    if not (total > 0 and reference > 0):
+        return ""
+    times = max(total / reference, reference / total)
+    label = f"{times:.1f}x" if times < 10 else f"{times:.0f}x"
+    return f"{label} slower" if total >= reference else f"{label} faster"
