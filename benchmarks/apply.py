@@ -392,7 +392,7 @@ def worker_big(cfg: dict[str, Any]) -> dict[str, Any]:
 def worker_profile(cfg: dict[str, Any]) -> dict[str, Any]:
     """Where the time goes: row LFs under cProfile; a pure-Python floor; each builder alone."""
     from weaklabel import apply_lfs
-    from weaklabel._example import iter_examples
+    from weaklabel._lfs.example import iter_examples
 
     frame = read_rows(Path(cfg["data"]), cfg["rows"])
     out: dict[str, Any] = {"rows": len(frame)}
@@ -447,7 +447,7 @@ def word_count_check(chunks: list[pd.DataFrame]) -> dict[str, Any]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from weaklabel._builders import _word_counts
+    from weaklabel._lfs.words import word_counts as _word_counts
 
     def split(strings: Any) -> Any:  # Unicode whitespace, as str.split()
         trimmed = pc.utf8_trim_whitespace(strings)
