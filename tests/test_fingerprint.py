@@ -170,10 +170,12 @@ def test_an_unfingerprintable_value_deep_inside_is_located():
         """
     )
     namespace["CONFIG"] = {"guards": [lock]}
-    _entries, unstable = fingerprint_lfs([namespace["lf"]])
-    (entry,) = unstable
-    assert entry["part"] == "global 'helper'" and entry["type"] == "lock"
-    assert entry["at"] == "helper → CONFIG['guards'][0]"
+    exec("@labeling_function()\ndef direct(x):\n    return len(CONFIG)\n", namespace)
+    _entries, unstable = fingerprint_lfs([namespace["lf"], namespace["direct"]])
+    assert [(e["lf"], e["part"], e["type"], e["at"]) for e in unstable] == [
+        ("lf", "global 'helper'", "lock", "helper → CONFIG['guards'][0]"),
+        ("direct", "global 'CONFIG'", "lock", "CONFIG['guards'][0]"),  # found once, told right
+    ]
 
 
 def test_a_value_too_large_cannot_be_fingerprinted(monkeypatch):

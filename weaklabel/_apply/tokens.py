@@ -123,8 +123,9 @@ class Fingerprinter:
         try:
             token = self._walk(value)
         except Unfingerprintable as exc:
-            if depth <= self._taint:
-                self._failed[key] = (value, exc)
+            if depth <= self._taint:  # a copy: the path grows as ``exc`` rises
+                copy = Unfingerprintable(exc.type_name, exc.reason, tuple(exc.path))
+                self._failed[key] = (value, copy)
             raise
         finally:
             reads = self._reads.pop()
