@@ -462,7 +462,7 @@ def test_checkpoints_recognise_spacy_lfs_across_runs(tmp_path):
     assert dense(again) == dense(first)
     changed = make_lfs(make_nlp())
     changed[1] = pattern_lf("text_to_number", [[{"LOWER": "to"}]], SPAM, nlp=make_nlp())
-    with pytest.raises(DataError, match="changed: text_to_number"):
+    with pytest.raises(DataError, match="LF 'text_to_number' changed: field 'spec' differs"):
         apply_lfs(changed, data, progress=False, checkpoint_dir=tmp_path)
 
 

@@ -19,6 +19,7 @@ from weaklabel._core.columns import column_names
 from weaklabel._core.optional import is_dask_collection
 from weaklabel._core.params import check_choice, check_int
 from weaklabel._lfs.lf import LabelingFunction, check_lfs
+from weaklabel._version import __version__
 from weaklabel._votes.distributed import DaskVoteMatrix
 from weaklabel._votes.matrix import VoteMatrix
 from weaklabel._votes.names import resolve_classes
@@ -113,8 +114,11 @@ def apply_lfs(
         Dask input: leave it at 1, the Dask scheduler runs the partitions.
     checkpoint_dir : str or Path, optional
         Store every finished chunk here; a run started again with the same LFs and data resumes
-        from the stored chunks. A checkpoint made with other LFs or other data is refused. Not
-        for Dask input.
+        from the stored chunks. A checkpoint made with other LFs (their code, the globals,
+        helpers, closures and defaults they reach, their resources and preprocessors, any edit to
+        their file) or other data is refused, and so is a resume when an LF reaches a value that
+        cannot be fingerprinted (an open file, a lock); see ``docs/applying.md``. Not for Dask
+        input.
     progress : bool
         Show a progress bar (rows/s); Dask input shows its progress on the Dask dashboard.
     chunk_size : int
@@ -164,10 +168,14 @@ def apply_lfs(
     bounds = [(a, min(a + chunk_size, len(frame))) for a in range(0, len(frame), chunk_size)]
     store = None
     if checkpoint_dir is not None:
-        from weaklabel._apply.checkpoint import Checkpoint, lf_fingerprint
+        from weaklabel._apply.checkpoint import Checkpoint
+        from weaklabel._apply.fingerprint import fingerprint_lfs
 
+        fingerprints, unfingerprintable = fingerprint_lfs(lfs)  # once per call, not per chunk
         manifest = {
-            "lfs": [lf_fingerprint(lf) for lf in lfs],
+            "weaklabel": __version__,
+            "lfs": fingerprints,
+            "unfingerprintable": unfingerprintable,
             "n_rows": len(frame),
             "columns": [str(c) for c in frame.columns],
             "chunk_size": chunk_size,

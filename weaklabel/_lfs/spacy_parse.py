@@ -238,7 +238,8 @@ class _Parse:
             return list(bar)
 
     def __repr__(self) -> str:
-        # stable across runs (no memory address): checkpoints fingerprint preprocessors by repr
+        # stable across runs (no memory address); checkpoints key the parse on its pipeline's
+        # identity (weaklabel._apply.tokens), not on this repr
         return (
             f"spacy_preprocessor({describe(self.nlp)}, column={self.column!r}, "
             f"field={self.field!r})"
