@@ -10,9 +10,12 @@ import json
 
 import numpy as np
 import pytest
+from tampering import MODEL_CASES, MODEL_CLASS_CASES, write_tampered
 
 from weaklabel import DataError, VoteMatrix
 from weaklabel.cli import main
+from weaklabel.datasets import make_votes
+from weaklabel.models import BaseLabelModel
 
 
 @pytest.fixture
@@ -202,3 +205,49 @@ def test_header_says_more_lfs_than_the_arrays(votes_path, tmp_path):
     path = _tampered(votes_path, tmp_path / "wide.npz", meta=encoded)
     with pytest.raises(DataError, match=r"wide\.npz: corrupt vote matrix: lf_failures"):
         VoteMatrix.load(path)
+
+
+# -- model files ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def fitted(tmp_path_factory):
+    """Saved votes (3 LFs, 3 classes) and a saved model of every class fitted on them."""
+    folder = tmp_path_factory.mktemp("fitted")
+    votes, _ = make_votes(300, [0.9, 0.8, 0.7], [0.6, 0.5, 0.4], cardinality=3, random_state=2)
+    votes.save(folder / "votes.npz")
+    paths = {}
+    for cls in BaseLabelModel.registry.values():
+        params = {"progress": False} if "progress" in cls._param_names() else {}
+        cls(cardinality=3, **params).fit(votes).save(folder / f"{cls.__name__}.json")
+        paths[cls.__name__] = folder / f"{cls.__name__}.json"
+    return folder / "votes.npz", paths
+
+
+def _report_with(model_path, votes_path, out, capsys):
+    code = main(
+        ["report", "--votes", str(votes_path), "--model", str(model_path), "--out", str(out)]
+    )
+    return code, capsys.readouterr()
+
+
+@pytest.mark.parametrize("case", [*sorted(MODEL_CASES), *sorted(MODEL_CLASS_CASES)])
+def test_bad_model_file_on_the_command_line(fitted, tmp_path, capsys, case):
+    votes_path, paths = fitted
+    if case in MODEL_CASES:
+        name, (change, message) = "LabelModel", MODEL_CASES[case]
+    else:
+        name, change, message = MODEL_CLASS_CASES[case]
+    cls = next(c for c in BaseLabelModel.registry.values() if c.__name__ == name)
+    bad = write_tampered(paths[name], tmp_path / "bad.json", change, cls)
+    out = tmp_path / "report.html"
+    code, captured = _report_with(bad, votes_path, out, capsys)
+    assert code == 1
+    assert_one_paragraph(captured, "bad.json", message)
+    assert not out.exists()
+
+
+def test_good_model_file_on_the_command_line(fitted, tmp_path, capsys):
+    votes_path, paths = fitted
+    code, captured = _report_with(paths["LabelModel"], votes_path, tmp_path / "r.html", capsys)
+    assert code == 0, captured.err

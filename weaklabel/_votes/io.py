@@ -113,7 +113,7 @@ def _check_header(path: Path, header: dict[str, Any], arrays: dict[str, np.ndarr
         )
     try:
         check_cardinality(header["cardinality"])
-        resolve_lf_names(names, None)  # type: ignore[arg-type]
+        resolve_lf_names(names, None)
         check_class_names(header.setdefault("class_names", None), header["cardinality"])
     except ParameterError as exc:
         raise DataError(
