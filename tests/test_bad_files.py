@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 from tampering import MODEL_CASES, MODEL_CLASS_CASES, write_tampered
 
@@ -251,3 +252,124 @@ def test_good_model_file_on_the_command_line(fitted, tmp_path, capsys):
     votes_path, paths = fitted
     code, captured = _report_with(paths["LabelModel"], votes_path, tmp_path / "r.html", capsys)
     assert code == 0, captured.err
+
+
+# -- data files, gold labels, memory ---------------------------------------------------------------
+
+
+def _run(fixtures, tmp_path, capsys, *extra, data="comments.csv"):
+    argv = ["run", "--data", str(fixtures / data), "--lfs", str(fixtures / "tiny_lfs.py")]
+    argv += ["--out", str(tmp_path / "o"), "-q", *extra]
+    code = main(argv)
+    return code, capsys.readouterr()
+
+
+def test_unclosed_quote_on_the_command_line(fixtures, tmp_path, capsys):
+    code, captured = _run(fixtures, tmp_path, capsys, data="unclosed_quote.csv")
+    assert code == 1
+    assert_one_paragraph(captured, "unclosed_quote.csv, line 2: malformed quotes", "lines 2-4")
+    assert not (tmp_path / "o").exists()
+
+
+def test_unknown_encoding_on_the_command_line(fixtures, tmp_path, capsys):
+    """It printed a LookupError traceback."""
+    code, captured = _run(fixtures, tmp_path, capsys, "--encoding", "no-such")
+    assert code == 1
+    assert_one_paragraph(captured, "'encoding'", "'no-such'", "'utf-8'", "'latin-1'")
+
+
+def test_missing_id_is_refused_not_written_as_nan(fixtures, tmp_path, capsys):
+    """labels.jsonl used to get "id": NaN (invalid JSON) and ids 1.0, 3.0."""
+    code, captured = _run(fixtures, tmp_path, capsys, "--id-column", "id", data="missing_id.csv")
+    assert code == 1
+    assert_one_paragraph(captured, "id column 'id' has no id at row 1 (<NA>)")
+    assert not (tmp_path / "o").exists()
+
+
+def test_integer_ids_stay_integers_in_labels(fixtures, tmp_path, capsys):
+    code, captured = _run(fixtures, tmp_path, capsys, "--id-column", "id", data="empty_text.csv")
+    assert code == 0, captured.err
+    lines = (tmp_path / "o" / "labels.jsonl").read_text().splitlines()
+    records = [json.loads(line) for line in lines]
+    assert [r["id"] for r in records] == [1, 2, 3, 4]
+    assert records[1]["text"] == ""  # the empty text cell reached the LFs (x.text.lower()) as ""
+
+
+def test_labels_jsonl_is_strict_json(tmp_path):
+    from weaklabel._io.labels import write_labels_jsonl
+
+    path = tmp_path / "labels.jsonl"
+    probs, labels = np.array([[0.25, 0.75], [0.5, 0.5]]), np.array([1, 0])
+    write_labels_jsonl(path, probs, labels, row_ids=np.array([1.0, 2.5]), class_names=["a", "b"])
+    assert [json.loads(line)["id"] for line in path.read_text().splitlines()] == [1, 2.5]
+    for bad_ids in (np.array([1.0, np.nan]), [1, None], [1, pd.NA]):
+        with pytest.raises(DataError, match="row 1 has no"):
+            write_labels_jsonl(path, probs, labels, row_ids=bad_ids, class_names=["a", "b"])
+    with pytest.raises(DataError, match=r"probabilities of row 0 .* not finite"):
+        write_labels_jsonl(
+            path, np.array([[np.nan, 1.0], [0.5, 0.5]]), labels, row_ids=[1, 2], class_names="ab"
+        )
+    assert [json.loads(line)["id"] for line in path.read_text().splitlines()] == [1, 2.5]
+
+
+@pytest.mark.parametrize(
+    ("ids", "shown"),
+    [
+        ([1.0, np.nan, 3.0], "nan"),
+        (pd.array([1, None, 3], dtype="Int64"), "<NA>"),
+        (["a", None, "c"], "None"),
+        (["a", "", "c"], "an empty string"),
+        (["a", "  ", "c"], "'  '"),
+    ],
+)
+def test_apply_lfs_refuses_a_missing_id(ids, shown):
+    from weaklabel import ABSTAIN, apply_lfs, labeling_function
+
+    @labeling_function()
+    def anything(x):
+        return ABSTAIN
+
+    data = pd.DataFrame({"key": pd.Series(ids, dtype=object if None in ids else None), "t": 1})
+    with pytest.raises(DataError, match=rf"id column 'key' has no id at row 1 \({shown}\)"):
+        apply_lfs([anything], data, cardinality=2, id_column="key")
+
+
+def test_malformed_gold_on_the_command_line(fixtures, tmp_path, capsys):
+    gold = tmp_path / "gold.csv"
+    gold.write_text("comment_id,truth\n" + "".join(f"c{i},--1\n" for i in range(1, 9)))
+    votes_path = tmp_path / "votes.npz"
+    argv = [
+        "apply",
+        "--data",
+        str(fixtures / "comments.csv"),
+        "--lfs",
+        str(fixtures / "tiny_lfs.py"),
+    ]
+    assert main([*argv, "--out", str(votes_path), "--text-column", "body", "-q"]) == 0
+    out = tmp_path / "m.json"
+    fit = ["fit", "--votes", str(votes_path), "--out", str(out), "--data", str(gold)]
+    code = main([*fit, "--gold-column", "truth", "-q"])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert_one_paragraph(captured, "row 0 is '--1', which is not a class", "Valid forms")
+    assert not out.exists()
+
+
+def test_running_out_of_memory_is_one_paragraph(votes_path, tmp_path, capsys, monkeypatch):
+    """A huge --cardinality allocates rows x classes (or LFs x classes x classes) floats."""
+    from weaklabel.models import DawidSkene
+
+    def huge(self, *args, **kwargs):
+        raise MemoryError("Unable to allocate 7.63 GiB for an array with shape (32000, 32000)")
+
+    monkeypatch.setattr(DawidSkene, "fit", huge)
+    out = tmp_path / "m.json"
+    code = main(["fit", "--votes", str(votes_path), "--out", str(out), "--model", "dawid-skene"])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert_one_paragraph(
+        captured,
+        "weaklabel ran out of memory while running `weaklabel fit` (Unable to allocate 7.63 GiB",
+        "--cardinality K, K in 2..32766",
+    )
+    assert not out.exists()
