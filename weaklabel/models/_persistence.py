@@ -201,22 +201,42 @@ def _check_numbers(model: BaseLabelModel, state: dict[str, Any]) -> None:
     a tampered file must not load that way.
     """
     for name in type(model)._state:
-        values = list(_leaves(state[name]))
-        if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
-            bad = next(v for v in values if not isinstance(v, int | float) or isinstance(v, bool))
-            raise ValueError(f"{name} must hold numbers; it holds {bad!r}")
-        loaded = list(_leaves(getattr(model, name)))
-        integral = all(isinstance(v, int | np.integer) for v in loaded)
-        if integral and not all(isinstance(v, int) for v in values):
-            bad = next(v for v in values if not isinstance(v, int))
-            raise ValueError(f"{name} must hold integers; it holds {bad!r}")
+        found = _leaf_types(state[name])
+        loaded = getattr(model, name)
+        integral = (
+            loaded.dtype.kind in "iu"
+            if isinstance(loaded, np.ndarray)
+            else _leaf_types(loaded) <= {int}  # lists of ints, such as units_
+        )
+        allowed = {int} if integral else {int, float}
+        if not found <= allowed:
+            bad = next(v for v in _leaves(state[name]) if type(v) not in allowed)
+            what = "integers" if integral else "numbers"
+            raise ValueError(f"{name} must hold {what}; it holds {bad!r}")
+
+
+def _leaf_types(value: Any) -> set[type]:
+    """The types of the scalars in a nested list (fast for rectangular ones)."""
+    if isinstance(value, np.ndarray):
+        return {int} if value.dtype.kind in "iu" else set(map(type, value.ravel().tolist()))
+    if not isinstance(value, list):
+        return {type(value)}
+    try:
+        flat = np.array(value, dtype=object).ravel().tolist()
+    except ValueError:  # ragged
+        flat = value
+    types = set(map(type, flat))
+    if list in types:
+        types.discard(list)
+        for item in flat:
+            if isinstance(item, list):
+                types |= _leaf_types(item)
+    return types
 
 
 def _leaves(value: Any) -> Any:
-    """The scalars of a nested list (or array), depth first."""
-    if isinstance(value, np.ndarray):
-        yield from value.ravel().tolist()
-    elif isinstance(value, list | tuple):
+    """The scalars of a nested list, depth first."""
+    if isinstance(value, list):
         for item in value:
             yield from _leaves(item)
     else:
