@@ -209,6 +209,15 @@ def test_integer_column_with_empty_cells_stays_integer(tmp_path):
     assert frame["nothing"].tolist() == ["", "", ""]
 
 
+def test_integer_column_with_gaps_next_to_an_implicit_index(tmp_path):
+    """Rows with one field more than the header: pandas makes the first one the index."""
+    path = tmp_path / "d.csv"
+    path.write_text("a,b\n1,2,3\n4,,6\n")
+    frame = read_data(path)
+    assert frame.index.tolist() == [1, 4]
+    assert frame["a"].tolist() == [2, pd.NA] and frame["b"].tolist() == [3, 6]
+
+
 def test_columns_without_gaps_keep_plain_dtypes(tmp_path):
     path = tmp_path / "d.csv"
     path.write_text("id,ratio,text\n1,1.0,a\n2,2.0,b\n")

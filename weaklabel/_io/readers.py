@@ -176,17 +176,17 @@ def _integer_columns(frame: pd.DataFrame, names: list[str], path: Path, encoding
     """Columns of whole numbers with gaps whose cells are written as integers become Int64.
 
     "1" and "1.0" both read as 1.0: only the text tells an integer column from a float one, so
-    these columns (and only these) are read a second time, as text.
+    when such a column exists the file is read a second time, with these columns as text.
     """
-    text = pd.read_csv(
+    text = pd.read_csv(  # all columns: with an implicit index column, positions shift
         path,
         encoding=encoding,
-        usecols=[frame.columns.get_loc(name) for name in names],
-        dtype=str,
+        dtype=dict.fromkeys(names, str),
         keep_default_na=False,
         na_values=[""],
     )
-    for name, (_, cells) in zip(names, text.items(), strict=True):
+    for name in names:
+        cells = text[name]
         if cells.dropna().str.fullmatch(r"\s*[+-]?\d+\s*").all():
             values = [None if pd.isna(v) else int(v) for v in cells.tolist()]
             try:
