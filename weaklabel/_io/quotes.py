@@ -12,7 +12,7 @@ ordinary character. A quoted field may span lines.
 The check is a pair of regular expressions, run over the file in chunks of 4 MB so that memory
 stays bounded, on the raw bytes when the encoding writes ``"``, ``,`` and line breaks as single
 ASCII bytes that no other character uses (UTF-8, Latin-1, ...), else on decoded text. On a 1M-row
-CSV (68 MB) it takes ~0.08 s, against ~0.12 s for pandas' own parse.
+CSV (68 MB) it takes ~0.09 s (0.14 s on decoded text), against ~0.07 s for pandas' parse.
 """
 
 from __future__ import annotations
