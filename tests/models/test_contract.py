@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from strategies import vote_matrices
+from tampering import MODEL_CASES, MODEL_CLASS_CASES, write_tampered
 
 from weaklabel import DataError, NotFittedError, ParameterError, VoteMatrix
 from weaklabel.datasets import make_votes
@@ -182,3 +183,48 @@ def test_any_votes_give_valid_probabilities(cls, votes):
     probs = make(cls, k=votes.cardinality).fit(votes).predict_proba(votes)
     assert np.all(np.isfinite(probs))
     assert np.allclose(probs.sum(axis=1), 1.0)
+
+
+# -- loading a tampered model file: a DataError naming the file, never NaN probabilities ----------
+
+
+@pytest.fixture(scope="module")
+def saved_models(tmp_path_factory):
+    """A small fitted model of every class saved to JSON (3 LFs, 3 classes), and its votes."""
+    folder = tmp_path_factory.mktemp("models")
+    votes, _ = make_votes(400, [0.9, 0.8, 0.7], [0.6, 0.5, 0.4], cardinality=3, random_state=1)
+    paths = {}
+    for cls in MODELS:
+        paths[cls] = folder / f"{cls.__name__}.json"
+        make(cls, k=3).fit(votes).save(paths[cls])
+    return votes, paths
+
+
+@pytest.mark.parametrize("case", sorted(MODEL_CASES))
+@pytest.mark.parametrize("cls", MODELS, ids=lambda c: c.__name__)
+def test_tampered_model_file_is_refused(cls, case, saved_models, tmp_path):
+    _, paths = saved_models
+    change, message = MODEL_CASES[case]
+    bad = write_tampered(paths[cls], tmp_path / "tampered.json", change, cls)
+    for load in (load_model, cls.load):
+        with pytest.raises(DataError, match=r"tampered\.json") as caught:
+            load(bad)
+        assert message in str(caught.value)
+
+
+@pytest.mark.parametrize("case", sorted(MODEL_CLASS_CASES))
+def test_tampered_model_state_is_refused(case, saved_models, tmp_path):
+    _, paths = saved_models
+    name, change, message = MODEL_CLASS_CASES[case]
+    cls = next(c for c in MODELS if c.__name__ == name)
+    bad = write_tampered(paths[cls], tmp_path / "tampered.json", change, cls)
+    with pytest.raises(DataError, match=r"tampered\.json") as caught:
+        load_model(bad)
+    assert message in str(caught.value)
+
+
+@pytest.mark.parametrize("cls", MODELS, ids=lambda c: c.__name__)
+def test_untampered_model_file_loads(cls, saved_models):
+    votes, paths = saved_models
+    probs = load_model(paths[cls]).predict_proba(votes)
+    assert np.allclose(probs.sum(axis=1), 1.0) and np.all(probs >= 0)

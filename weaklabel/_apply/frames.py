@@ -36,15 +36,34 @@ def as_frame(data: Any) -> pd.DataFrame:
 
 
 def row_ids_of(frame: pd.DataFrame, id_column: str | None) -> np.ndarray:
+    """The id of each row: the values of ``id_column``, or the index; unique and never missing.
+
+    A missing id (None, NaN, ``pd.NA``, an empty or blank string) is refused with the id column
+    and the row position; so is a repeated id. Integer ids held in a nullable column (``Int64``,
+    as ``read_data`` gives for an integer column with empty cells) come back as int64, strings
+    as a str array.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from weaklabel._apply.frames import row_ids_of
+    >>> row_ids_of(pd.DataFrame({"id": pd.array([7, 8], dtype="Int64")}), "id").tolist()
+    [7, 8]
+    >>> row_ids_of(pd.DataFrame({"id": [7.0, None]}), "id")
+    Traceback (most recent call last):
+    ...
+    weaklabel.exceptions.DataError: id column 'id' has no id at row 1 (nan); every row needs
+    one. Fill in the missing ids, drop those rows, or leave the id column out to number the rows.
+    """
     if id_column is None:
-        ids = frame.index.to_numpy()
-        what = "the DataFrame index"
+        column = frame.index.to_series(index=pd.RangeIndex(len(frame)))
+        what, way_out = "the DataFrame index", "reset the index (data.reset_index(drop=True))"
     else:
         require_column(id_column, frame.columns, role="id")
-        ids = frame[id_column].to_numpy()
-        what = f"id column {id_column!r}"
-    if ids.dtype == object or ids.dtype.kind in "OSU" or str(ids.dtype).startswith("str"):
-        ids = np.asarray(["" if x is None else str(x) for x in ids])
+        column = frame[id_column]
+        what, way_out = f"id column {id_column!r}", "leave the id column out to number the rows"
+    _refuse_missing(column, what, way_out)
+    ids = _plain(column)
     duplicated = pd.Index(ids).duplicated()
     if duplicated.any():
         i = int(np.flatnonzero(duplicated)[0])
@@ -52,6 +71,41 @@ def row_ids_of(frame: pd.DataFrame, id_column: str | None) -> np.ndarray:
             f"{what} must hold unique row ids; {ids.tolist()[i]!r} repeats (row {i}). Pick a "
             "unique id column, or reset the index."
         )
+    return ids
+
+
+def _refuse_missing(column: pd.Series, what: str, way_out: str) -> None:
+    missing = np.array(column.isna(), dtype=bool)  # a copy: isna() may be read-only
+    if column.dtype == object or pd.api.types.is_string_dtype(column.dtype):
+        try:
+            blank = column.str.strip().eq("")  # other values in an object column: False
+        except AttributeError:  # an object column without strings
+            blank = None
+        if blank is not None:
+            missing |= blank.to_numpy(dtype=bool, na_value=False)
+    if missing.any():
+        i = int(np.flatnonzero(missing)[0])
+        value = column.iloc[i]
+        value = value.item() if isinstance(value, np.generic) else value
+        shown = "an empty string" if isinstance(value, str) and not value else repr(value)
+        raise DataError(
+            f"{what} has no id at row {i} ({shown}); every row needs one. Fill in the missing "
+            f"ids, drop those rows, or {way_out}."
+        )
+
+
+def _plain(column: pd.Series) -> np.ndarray:
+    """The ids as a plain numpy array: numbers as numbers, anything else as str."""
+    dtype = column.dtype
+    if isinstance(dtype, pd.api.extensions.ExtensionDtype) and not pd.api.types.is_string_dtype(
+        dtype
+    ):
+        numpy_dtype = getattr(dtype, "numpy_dtype", None)  # Int64, Float64, boolean
+        ids = column.to_numpy(dtype=numpy_dtype) if numpy_dtype is not None else column.to_numpy()
+    else:
+        ids = column.to_numpy()
+    if ids.dtype == object or ids.dtype.kind in "OSU" or str(ids.dtype).startswith("str"):
+        ids = np.asarray([str(x) for x in ids])
     return ids
 
 

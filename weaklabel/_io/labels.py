@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from weaklabel._io.atomic import atomic_write
 from weaklabel.exceptions import DataError
@@ -61,12 +62,44 @@ def write_labels_jsonl(
             zip(probs.tolist(), np.asarray(labels).tolist(), strict=True)
         ):
             record: dict[str, Any] = {
-                "id": ids[i],
+                "id": _row_id(ids[i], i),
                 "label": names[label],
                 "probs": dict(zip(names, row, strict=True)),
                 "confidence": row[label],
             }
             if text_values is not None:
-                text = text_values[i]
-                record["text"] = None if isinstance(text, float) and math.isnan(text) else text
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+                record["text"] = _text(text_values[i])
+            try:
+                line = json.dumps(record, ensure_ascii=False, allow_nan=False, default=str)
+            except ValueError:  # allow_nan=False: JSON has no NaN or infinity
+                raise DataError(
+                    f"write_labels_jsonl: the probabilities of row {i} (id {record['id']!r}) are "
+                    f"not finite: {row}; labels.jsonl must be valid JSON. Check the model."
+                ) from None
+            handle.write(line + "\n")
+
+
+def _row_id(value: Any, i: int) -> Any:
+    """A row id as a JSON value: Python scalars, whole floats as ints; a missing id refused."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise DataError(
+                f"write_labels_jsonl: row {i} has no valid id ({value!r}); labels.jsonl must be "
+                "valid JSON. Give every row an id (apply_lfs refuses missing ids)."
+            )
+        if value.is_integer():
+            return int(value)
+    if value is None or value is pd.NA:
+        raise DataError(f"write_labels_jsonl: row {i} has no id ({value!r}); give every row one.")
+    return value
+
+
+def _text(value: Any) -> Any:
+    """A text cell as a JSON value: None for a missing one, Python scalars."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return value

@@ -2,9 +2,14 @@
 
 Gold may cover only some rows. It is accepted as
 
-- an array-like with one entry per row: a class index, a class name (when the votes know their
-  class names), or ``-1`` / ``None`` / NaN / ``""`` for "unknown";
+- an array-like with one entry per row: a class index (an int, a whole float such as ``1.0``, or
+  a string of digits such as ``"1"``), a class name (when the votes know their class names), or
+  ``-1`` / ``None`` / NaN / ``pd.NA`` / ``""`` for "unknown";
 - a mapping from row id to label, for the rows that have one.
+
+Spaces around a string are ignored (``" spam "`` is ``"spam"``, ``" 1 "`` is 1): a CSV written as
+``ham, spam`` gives them. Anything else is refused with the row and the value: ``"--1"``,
+``1.5``, ``True`` (a bool is not a class index), a name the votes do not know.
 
 Everything downstream sees an int64 array with ``-1`` where the label is unknown.
 """
@@ -12,6 +17,7 @@ Everything downstream sees an int64 array with ``-1`` where the label is unknown
 from __future__ import annotations
 
 import numbers
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -25,6 +31,8 @@ __all__ = ["UNKNOWN", "as_gold"]
 
 #: The value of a row whose gold label is unknown.
 UNKNOWN = -1
+
+_INTEGER = re.compile(r"-?[0-9]+")
 
 
 def as_gold(gold: Any, votes: VoteMatrix, *, owner: str = "gold") -> np.ndarray:
@@ -78,24 +86,35 @@ def _key(row_id: Any) -> Any:
 
 def _one(label: Any, votes: VoteMatrix, owner: str, where: str) -> int:
     k, names = votes.cardinality, votes.class_names
-    if label is None or label == "" or (isinstance(label, float) and np.isnan(label)):
+    if isinstance(label, np.generic):
+        label = label.item()
+    if label is None or label is pd.NA or (isinstance(label, float) and np.isnan(label)):
         return UNKNOWN
     index: int | None = None
+    problem = ""
     if isinstance(label, str):
-        if names is not None and label in names:
-            return names.index(label)
-        if label.lstrip("-").isdigit():
-            index = int(label)
-    elif (
-        isinstance(label, numbers.Real)
-        and not isinstance(label, bool)
-        and float(label).is_integer()
-    ):
-        index = int(float(label))
+        text = label.strip()  # "ham, spam" in a CSV gives " spam": surrounding spaces are noise
+        if not text:
+            return UNKNOWN
+        if names is not None and (label in names or text in names):
+            return names.index(label if label in names else text)
+        if _INTEGER.fullmatch(text):
+            index = int(text)
+    elif isinstance(label, bool):
+        problem = " (a bool; use 0 / 1 or the class names)"
+    elif isinstance(label, numbers.Integral):
+        index = int(label)
+    elif isinstance(label, numbers.Real):
+        if float(label).is_integer():
+            index = int(float(label))
+        else:
+            problem = " (not a whole number)"
     if index is not None and UNKNOWN <= index < k:
         return index
-    known = f"class names {list(names)} or " if names else ""
+    known = f"a class name {list(names)}, " if names else ""
     raise DataError(
-        f"{owner}: the gold label at {where} is {label!r}, which is not a class; use "
-        f"{known}class indices 0..{k - 1}, or -1 / None for unknown."
+        f"{owner}: the gold label at {where} is {label!r}, which is not a class{problem}. Valid "
+        f"forms: {known}a class index 0..{k - 1} (an int, a whole float such as 1.0, or a string "
+        "of digits such as '1'), or -1 / None / NaN / '' for unknown; spaces around a string are "
+        "ignored."
     )

@@ -10,13 +10,16 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any, Final
 
 import numpy as np
 
 from weaklabel._io.atomic import atomic_write
-from weaklabel.exceptions import DataError
+from weaklabel._votes.encoding import check_cardinality
+from weaklabel._votes.names import check_class_names, resolve_lf_names
+from weaklabel.exceptions import DataError, ParameterError
 
 __all__ = ["read_vote_arrays", "write_vote_arrays"]
 
@@ -53,13 +56,7 @@ def read_vote_arrays(path: str | Path) -> tuple[dict[str, Any], dict[str, np.nda
     if not path.is_file():
         raise DataError(f"{path}: not a regular file; pass the .npz written by `weaklabel apply`.")
     not_ours = f"{path}: not a vote matrix saved by weaklabel (`weaklabel apply`, VoteMatrix.save)"
-    try:
-        with np.load(path, allow_pickle=False) as npz:
-            arrays = {key: npz[key] for key in npz.files}
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError) as exc:
-        raise DataError(
-            f"{not_ours}: the file is empty, truncated or not an .npz ({exc}). Write it again."
-        ) from None
+    arrays = _read_npz(path, not_ours)
     try:
         header = json.loads(arrays["meta"].tobytes().decode("utf-8"))
         if not isinstance(header, dict) or header.get("format") != _FORMAT:
@@ -67,7 +64,9 @@ def read_vote_arrays(path: str | Path) -> tuple[dict[str, Any], dict[str, np.nda
     except (KeyError, ValueError, UnicodeDecodeError):
         raise DataError(f"{not_ours}: it has no '{_FORMAT}' header.") from None
     version = header.get("version")
-    if not isinstance(version, int) or version > _FORMAT_VERSION:
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise DataError(f"{path}: corrupt vote matrix header: format version {version!r}.")
+    if version > _FORMAT_VERSION:
         raise DataError(
             f"{path}: written by a newer weaklabel (format version {version!r}); upgrade weaklabel "
             "to read it."
@@ -77,6 +76,22 @@ def read_vote_arrays(path: str | Path) -> tuple[dict[str, Any], dict[str, np.nda
         raise DataError(f"{path}: corrupt vote matrix: the array(s) {missing} are missing.")
     _check_header(path, header, arrays)
     return header, {name: arrays[name] for name in _ARRAYS}
+
+
+def _read_npz(path: Path, not_ours: str) -> dict[str, np.ndarray]:
+    """Every array of the ``.npz`` at ``path``; a damaged or foreign file is a DataError."""
+    try:
+        # np.load leaves its own file handle open when the zip is damaged: hand it ours
+        with path.open("rb") as handle:
+            loaded = np.load(handle, allow_pickle=False)
+            if isinstance(loaded, np.ndarray):  # a single .npy array, not an archive
+                found = f"a single {loaded.dtype} array of shape {loaded.shape} (.npy)"
+            else:
+                with loaded as npz:
+                    return {key: npz[key] for key in npz.files}
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError, zlib.error) as exc:
+        found = f"the file is empty, truncated or not an .npz ({exc})"
+    raise DataError(f"{not_ours}: {found}. Write it again.")
 
 
 def _check_header(path: Path, header: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
@@ -96,6 +111,14 @@ def _check_header(path: Path, header: dict[str, Any], arrays: dict[str, np.ndarr
             f"{path}: corrupt vote matrix header (shape, cardinality, LF or class names); write "
             "the file again."
         )
+    try:
+        check_cardinality(header["cardinality"])
+        resolve_lf_names(names, None)
+        check_class_names(header.setdefault("class_names", None), header["cardinality"])
+    except ParameterError as exc:
+        raise DataError(
+            f"{path}: corrupt vote matrix header: {exc} Write the file again."
+        ) from None
     n_rows, n_lfs = shape  # type: ignore[misc]
     expected = {"indptr": n_rows + 1, "row_ids": n_rows, "lf_failures": n_lfs}
     for name, length in expected.items():
@@ -106,6 +129,11 @@ def _check_header(path: Path, header: dict[str, Any], arrays: dict[str, np.ndarr
             )
     if arrays["lf_failures"].dtype.kind not in "iu":
         raise DataError(f"{path}: corrupt vote matrix: lf_failures must hold integer counts.")
+    if arrays["row_ids"].dtype.kind not in "iuU":
+        raise DataError(
+            f"{path}: corrupt vote matrix: row_ids must hold integers or strings; they have dtype "
+            f"{arrays['row_ids'].dtype}."
+        )
 
 
 def _row_ids_for_npz(row_ids: np.ndarray) -> np.ndarray:

@@ -13,7 +13,7 @@ from weaklabel._votes.gold import UNKNOWN
 from weaklabel._votes.matrix import VoteMatrix
 from weaklabel.exceptions import ParameterError
 from weaklabel.models._base import CHANCE, BaseLabelModel
-from weaklabel.models._persistence import check_finite, check_shapes
+from weaklabel.models._persistence import check_finite, check_positive, check_shapes
 
 __all__ = ["MajorityVote", "WeightedMajorityVote"]
 
@@ -83,6 +83,7 @@ class MajorityVote(BaseLabelModel):
     def _check_state(self, n_lfs: int) -> None:
         check_finite(self, ("lf_weights_",))
         check_shapes(self, {"lf_weights_": (n_lfs,)})
+        check_positive(self, ("lf_weights_",))  # a weight <= 0 breaks rows summing to 1
 
     def _balance(self, votes: VoteMatrix, gold: np.ndarray | None) -> np.ndarray:
         k = self.cardinality

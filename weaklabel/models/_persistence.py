@@ -27,6 +27,7 @@ __all__ = [
     "MODEL_FORMAT",
     "as_class_balance",
     "check_finite",
+    "check_positive",
     "check_shapes",
     "from_dict",
     "load_model_file",
@@ -63,12 +64,15 @@ def from_dict(cls: type[BaseLabelModel], data: Any, *, source: str = "model") ->
     if not isinstance(data, dict) or data.get("format") != MODEL_FORMAT:
         raise DataError(f"{source}: not a weaklabel model file (no '{MODEL_FORMAT}' header).")
     version = data.get("version")
-    if not isinstance(version, int) or version > _MODEL_VERSION:
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise DataError(f"{source}: corrupt model file: model format version {version!r}.")
+    if version > _MODEL_VERSION:
         raise DataError(
             f"{source}: written by a newer weaklabel (model format {version!r}); upgrade."
         )
     by_class = {c.__name__: c for c in cls.registry.values()}
-    target = by_class.get(data.get("model", ""))
+    kind = data.get("model")
+    target = by_class.get(kind) if isinstance(kind, str) else None
     if target is None:
         raise DataError(
             f"{source}: unknown model type {data.get('model')!r}; known: {sorted(by_class)}."
@@ -98,9 +102,14 @@ def from_dict(cls: type[BaseLabelModel], data: Any, *, source: str = "model") ->
         raise DataError(f"{source}: the model's learned state is incomplete: {missing} missing.")
     try:
         model._state_from_json(state)
+        _check_numbers(model, state)
         model._check_state(len(model.lf_names_))
+        check_finite(model, ())
     except (KeyError, TypeError, ValueError, OverflowError) as exc:
-        raise DataError(f"{source}: the model's learned state is invalid: {exc}") from None
+        raise DataError(
+            f"{source}: the model's learned state is invalid: {exc}. The file was changed or "
+            "damaged after it was saved; fit and save the model again."
+        ) from None
     return model
 
 
@@ -115,13 +124,28 @@ def load_model_file(cls: type[BaseLabelModel], path: str | Path) -> Any:
     """Read and validate a model file."""
     path = Path(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise DataError(f"{path}: no such model file; write one with `weaklabel fit`.") from None
     except IsADirectoryError:
         raise DataError(f"{path}: is a folder; pass the model file (model.json).") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DataError(f"{path}: not a weaklabel model file (invalid JSON: {exc}).") from None
+    except UnicodeDecodeError as exc:
+        raise DataError(
+            f"{path}: not a weaklabel model file (not UTF-8 text: byte {exc.start}); pass the "
+            "model.json written by `weaklabel fit` or model.save()."
+        ) from None
+    if not text.strip():
+        raise DataError(
+            f"{path}: the model file is empty (truncated?); write it again with `weaklabel fit` "
+            "or model.save()."
+        )
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DataError(
+            f"{path}: not a weaklabel model file (invalid JSON: {exc}); a truncated file is "
+            "written again with `weaklabel fit` or model.save()."
+        ) from None
     return from_dict(cls, data, source=str(path))
 
 
@@ -154,12 +178,69 @@ def check_finite(model: BaseLabelModel, names: Sequence[str]) -> None:
         )
 
 
+def check_positive(model: BaseLabelModel, names: Sequence[str]) -> None:
+    """Refuse learned arrays with a value <= 0 (weights that must count for their class)."""
+    for name in names:
+        value = np.asarray(getattr(model, name), dtype=np.float64)
+        if (value <= 0).any():
+            raise ValueError(f"{name} must be > 0; it holds {float(value[value <= 0][0])!r}")
+
+
 def check_shapes(model: BaseLabelModel, expected: dict[str, tuple[int, ...]]) -> None:
     """Refuse learned arrays whose shapes differ from ``expected`` (name -> shape)."""
     for name, shape in expected.items():
         actual = np.shape(getattr(model, name))
         if actual != tuple(shape):
             raise ValueError(f"{name} has shape {actual}; expected {tuple(shape)}")
+
+
+def _check_numbers(model: BaseLabelModel, state: dict[str, Any]) -> None:
+    """Refuse learned values that are not JSON numbers, or not integers where integers belong.
+
+    ``np.asarray(..., dtype=float)`` would read the string "0.5" and ``int()`` truncates 1.7 to 1:
+    a tampered file must not load that way.
+    """
+    for name in type(model)._state:
+        found = _leaf_types(state[name])
+        loaded = getattr(model, name)
+        integral = (
+            loaded.dtype.kind in "iu"
+            if isinstance(loaded, np.ndarray)
+            else _leaf_types(loaded) <= {int}  # lists of ints, such as units_
+        )
+        allowed = {int} if integral else {int, float}
+        if not found <= allowed:
+            bad = next(v for v in _leaves(state[name]) if type(v) not in allowed)
+            what = "integers" if integral else "numbers"
+            raise ValueError(f"{name} must hold {what}; it holds {bad!r}")
+
+
+def _leaf_types(value: Any) -> set[type]:
+    """The types of the scalars in a nested list (fast for rectangular ones)."""
+    if isinstance(value, np.ndarray):
+        return {int} if value.dtype.kind in "iu" else set(map(type, value.ravel().tolist()))
+    if not isinstance(value, list):
+        return {type(value)}
+    try:
+        flat = np.array(value, dtype=object).ravel().tolist()
+    except ValueError:  # ragged
+        flat = value
+    types = set(map(type, flat))
+    if list in types:
+        types.discard(list)
+        for item in flat:
+            if isinstance(item, list):
+                types |= _leaf_types(item)
+    return types
+
+
+def _leaves(value: Any) -> Any:
+    """The scalars of a nested list, depth first."""
+    if isinstance(value, list):
+        for item in value:
+            yield from _leaves(item)
+    else:
+        yield value
 
 
 def _params(target: type[BaseLabelModel], params: Any, source: str) -> dict[str, Any]:
