@@ -6,6 +6,7 @@ message on stderr; ``--debug`` adds the traceback), 2 for a malformed command li
 
 from __future__ import annotations
 
+import signal
 import sys
 import traceback
 from collections.abc import Sequence
@@ -26,6 +27,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args.handler(args)
     except KeyboardInterrupt:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C: we are already exiting
         print("weaklabel: interrupted", file=sys.stderr)
         return 130
     except (WeaklabelError, OSError) as exc:
