@@ -2,13 +2,14 @@
 
 Chunks stored in a checkpoint are reused; the others run, in this process (``n_jobs=1``) or in
 ``n_jobs`` forked workers (so LFs defined anywhere work and nothing is pickled but the votes), and
-each is stored as it finishes.
+each is stored as it finishes. The workers (:mod:`~weaklabel._apply.workers`) stop on Ctrl-C, with
+their parent, or when one of them dies, and leave no process behind.
 """
 
 from __future__ import annotations
 
 import multiprocessing
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -16,6 +17,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from weaklabel._apply.chunks import ChunkApplier, ChunkVotes
+from weaklabel._apply.workers import run_in_workers
 from weaklabel.exceptions import ParameterError
 
 __all__ = ["run_chunks"]
@@ -59,17 +61,6 @@ def run_chunks(
     return [r for r in results if r is not None]
 
 
-# The job the worker processes run: set in the parent just before they fork.
-_JOB: tuple[ChunkApplier, pd.DataFrame, np.ndarray, list[tuple[int, int]]] | None = None
-
-
-def _work(i: int) -> tuple[int, ChunkVotes]:
-    assert _JOB is not None
-    applier, frame, row_ids, bounds = _JOB
-    a, b = bounds[i]
-    return i, applier.apply(frame.iloc[a:b], row_ids[a:b].tolist())
-
-
 def _run_parallel(
     applier: ChunkApplier,
     frame: pd.DataFrame,
@@ -77,22 +68,21 @@ def _run_parallel(
     bounds: list[tuple[int, int]],
     todo: list[int],
     n_jobs: int,
-    finished: Any,
+    finished: Callable[[int, ChunkVotes], None],
 ) -> None:
-    global _JOB
     methods = multiprocessing.get_all_start_methods()
     if "fork" not in methods:  # pragma: no cover - Windows / macOS without fork
         raise ParameterError(
             "The 'n_jobs' parameter of apply_lfs needs the 'fork' start method, which this "
             f"platform lacks (it has {methods}). Use n_jobs=1."
         )
-    _JOB = (applier, frame, row_ids, bounds)
-    try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=n_jobs, mp_context=context) as pool:
-            futures = [pool.submit(_work, i) for i in todo]
-            for future in as_completed(futures):
-                i, votes = future.result()
-                finished(i, votes)
-    finally:
-        _JOB = None
+
+    def work(i: int) -> ChunkVotes:  # runs in a forked worker: nothing here is pickled
+        a, b = bounds[i]
+        return applier.apply(frame.iloc[a:b], row_ids[a:b].tolist())
+
+    def describe(i: int) -> str:
+        a, b = bounds[i]
+        return f"chunk {i} (rows {a} to {b - 1})"
+
+    run_in_workers(work, todo, n_jobs, finished, describe)

@@ -7,6 +7,7 @@ line, 130 on Ctrl-C.
 
 from __future__ import annotations
 
+import signal
 import sys
 import traceback
 from collections.abc import Sequence
@@ -27,6 +28,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args.handler(args)
     except KeyboardInterrupt:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C: we are already exiting
         print("weaklabel: interrupted", file=sys.stderr)
         return 130
     except (WeaklabelError, OSError) as exc:
