@@ -22,7 +22,7 @@ import pandas as pd
 import pytest
 
 from weaklabel import ABSTAIN, apply_lfs, labeling_function
-from weaklabel.exceptions import WeaklabelError
+from weaklabel.exceptions import WorkerError
 
 TIMEOUT = 60.0  # seconds before a test gives up on a child that should have finished long ago
 CHUNK = 16384  # apply_lfs's default chunk_size: the CLI runs three chunks on 3 * CHUNK rows
@@ -223,7 +223,7 @@ def test_a_worker_that_dies_names_its_chunk():
         return ABSTAIN
 
     frame = pd.DataFrame({"n": range(100)})
-    with pytest.raises(WeaklabelError, match=r"SIGKILL while applying chunk 2 \(rows 32 to 47\)"):
+    with pytest.raises(WorkerError, match=r"SIGKILL while applying chunk 2 \(rows 32 to 47\)"):
         apply_lfs([crashes], frame, chunk_size=16, n_jobs=2, progress=False)
     # the pool is gone and a new call works
     votes = apply_lfs([crashes], frame.iloc[:32], chunk_size=16, n_jobs=2, progress=False)

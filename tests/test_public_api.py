@@ -26,6 +26,7 @@ EXPECTED = {
         "Preprocessor",
         "VoteMatrix",
         "WeaklabelError",
+        "WorkerError",
         "__version__",
         "apply_lfs",
         "entity_lf",
@@ -75,6 +76,7 @@ EXPECTED = {
         "NotFittedError",
         "ParameterError",
         "WeaklabelError",
+        "WorkerError",
     ],
     weaklabel.datasets: [
         "SMS_SPAM_CLASSES",
@@ -108,7 +110,7 @@ def test_every_exception_descends_from_the_root_and_a_builtin():
         for _, obj in inspect.getmembers(weaklabel.exceptions, inspect.isclass)
         if issubclass(obj, Exception) and not issubclass(obj, Warning)
     ]
-    assert len(classes) == 6
+    assert len(classes) == 7
     for cls in classes:
         assert issubclass(cls, weaklabel.WeaklabelError)
         if cls is not weaklabel.WeaklabelError:

@@ -41,6 +41,7 @@ from weaklabel.exceptions import (
     NotFittedError,
     ParameterError,
     WeaklabelError,
+    WorkerError,
 )
 
 __all__ = [
@@ -56,6 +57,7 @@ __all__ = [
     "Preprocessor",
     "VoteMatrix",
     "WeaklabelError",
+    "WorkerError",
     "__version__",
     "apply_lfs",
     "entity_lf",

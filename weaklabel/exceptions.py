@@ -11,6 +11,7 @@ Every error is a :class:`WeaklabelError`; each kind also subclasses the builtin 
     │                                       or read a field the data lacks
     ├── NotFittedError (ValueError, AttributeError)
     │                                       a model was used before ``fit``
+    ├── WorkerError (RuntimeError)          a worker process died (killed, out of memory, crashed)
     └── MissingDependencyError (ImportError)
                                             an optional dependency is not installed; the message
                                             names the extra to install
@@ -34,6 +35,7 @@ __all__ = [
     "NotFittedError",
     "ParameterError",
     "WeaklabelError",
+    "WorkerError",
 ]
 
 
@@ -72,6 +74,10 @@ class LabelingFunctionError(WeaklabelError, RuntimeError):
 
 class NotFittedError(WeaklabelError, ValueError, AttributeError):
     """A model was used before it was fitted."""
+
+
+class WorkerError(WeaklabelError, RuntimeError):
+    """A worker process died while it held work (killed, out of memory, crashed in C code)."""
 
 
 class MissingDependencyError(WeaklabelError, ImportError):

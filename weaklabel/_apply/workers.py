@@ -13,7 +13,7 @@ Stopping is the parent's decision:
 - Workers die with their parent, even a SIGKILLed one: ``PR_SET_PDEATHSIG`` on Linux, elsewhere a
   thread in each worker watching ``os.getppid()``.
 - A worker that dies (the out-of-memory killer, a crash in a C extension) is a
-  :class:`~weaklabel.exceptions.WeaklabelError` naming its task; the other workers are stopped.
+  :class:`~weaklabel.exceptions.WorkerError` naming its task; the other workers are stopped.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from multiprocessing.connection import Connection, wait
 from types import FrameType
 from typing import Any
 
-from weaklabel.exceptions import WeaklabelError
+from weaklabel.exceptions import WeaklabelError, WorkerError
 
 __all__ = ["run_in_workers"]
 
@@ -203,7 +203,7 @@ class _Pool:
         how = f"exited with code {code}"
         if code is not None and code < 0:
             how = f"was killed by signal {signal.Signals(-code).name}"
-        raise WeaklabelError(
+        raise WorkerError(
             f"A worker process (pid {process.pid}) {how} while applying {describe(i)}; the "
             "other workers were stopped. The usual causes are the out-of-memory killer (use "
             "fewer n_jobs or a smaller chunk_size) or a crash in a labeling function's C "
