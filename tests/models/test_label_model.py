@@ -149,3 +149,30 @@ def test_votes_with_fewer_classes_than_the_model_fit_and_predict():
     model = LabelModel(cardinality=3, progress=False).fit(votes)
     probs = model.predict_proba(votes)
     assert probs.shape == (40, 3) and np.allclose(probs.sum(axis=1), 1.0)
+
+
+@pytest.mark.parametrize("model_class", [LabelModel, DawidSkene, MajorityVote, MomentsModel])
+def test_a_hopeless_number_of_classes_is_refused_before_fitting(monkeypatch, model_class):
+    import weaklabel._core.memory as memory
+
+    monkeypatch.setattr(memory, "available_bytes", lambda: 2 * 1024**3)  # a 2 GB machine
+    votes = VoteMatrix.from_dense(np.array([[0, 1, -1, 2]] * 8), cardinality=3)
+    model = model_class(cardinality=30_000)
+    with pytest.raises(DataError, match=r"30,000 classes needs about .* GB of memory.*2\.0 GB"):
+        model.fit(votes)
+    assert not hasattr(model, "class_balance_")
+    model_class(cardinality=3).fit(votes)  # a sensible size still fits on that machine
+
+
+def test_the_cli_refuses_a_hopeless_cardinality_in_one_paragraph(monkeypatch, tmp_path, capsys):
+    import weaklabel._core.memory as memory
+    from weaklabel.cli import main
+
+    monkeypatch.setattr(memory, "available_bytes", lambda: 2 * 1024**3)
+    VoteMatrix.from_dense(np.array([[0, 1], [1, 1]] * 4), cardinality=2).save(tmp_path / "v.npz")
+    code = main(["fit", "--votes", str(tmp_path / "v.npz"), "--out", str(tmp_path / "m.json"),
+                 "--cardinality", "32000", "--model", "dawid-skene"])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 1 and err.count("\n") == 1
+    assert "32,000 classes needs about" in err and "Traceback" not in err
+    assert not (tmp_path / "m.json").exists()

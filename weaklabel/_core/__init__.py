@@ -4,7 +4,8 @@
 - :mod:`~weaklabel._core.random`: where randomness starts (``random_state`` -> Generator);
 - :mod:`~weaklabel._core.digest`: hashes and digests (cache keys, fingerprints, sample salts);
 - :mod:`~weaklabel._core.columns`: the "column not found" error and column-name checks;
-- :mod:`~weaklabel._core.optional`: optional dependencies, imported lazily, naming their extra.
+- :mod:`~weaklabel._core.optional`: optional dependencies, imported lazily, naming their extra;
+- :mod:`~weaklabel._core.memory`: memory an operation needs, checked before it starts.
 
 Nothing here imports from another weaklabel wing.
 """

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self, overload
 
 import numpy as np
 
+from weaklabel._core.memory import check_memory
 from weaklabel._core.params import Constraint, Interval, Options, validate_params
 from weaklabel._core.random import RANDOM_STATE
 from weaklabel._votes.distributed import DaskVoteMatrix
@@ -45,6 +46,10 @@ if TYPE_CHECKING:
 __all__ = ["CHANCE", "BaseLabelModel"]
 
 _PREDICT_CHUNK = 1 << 16
+_MEMORY_HINT = (
+    "Use as few classes as the task needs (cardinality, 2..32766), fewer rows, or a machine with "
+    "more memory."
+)
 
 #: The lower bound of an accuracy: better than chance, ``1 / cardinality``.
 CHANCE = ("1/cardinality", lambda params: 1.0 / params["cardinality"])
@@ -154,6 +159,13 @@ class BaseLabelModel:
             votes = self._check_votes(votes)
             gold_arr = None if gold is None else as_gold(gold, votes)
         balance = None if class_balance is None else self._check_balance(class_balance)
+        in_memory_rows = votes.n_rows if isinstance(votes, VoteMatrix) else 0  # Dask: reduced
+        check_memory(
+            self._fit_bytes(in_memory_rows, votes.n_lfs),
+            what=f"Fitting {type(self).__name__} on {votes.n_rows:,} rows x {votes.n_lfs} LFs "
+            f"with {self.cardinality:,} classes",
+            hint=_MEMORY_HINT,
+        )
         for name in self._state:  # a failed re-fit must not leave a half-fitted model behind
             self.__dict__.pop(name, None)
         if isinstance(votes, DaskVoteMatrix):
@@ -182,6 +194,11 @@ class BaseLabelModel:
             self._check_dask_predict(votes)
             return votes.map_to_frame(_predict_proba, self)
         votes = self._check_fitted_votes(votes)
+        check_memory(
+            8.0 * votes.n_rows * self.cardinality * 2,
+            what=f"Predicting {votes.n_rows:,} rows x {self.cardinality:,} classes",
+            hint=_MEMORY_HINT,
+        )
         out = np.empty((votes.n_rows, self.cardinality), dtype=np.float64)
         for start, chunk in self._chunks(votes):
             probs = self._proba(chunk)
@@ -224,6 +241,12 @@ class BaseLabelModel:
     ) -> None:
         """Fit on votes spread over a Dask cluster; models that can override this."""
         raise AssertionError("unreachable: _check_dask_fit refuses this model")
+
+    def _fit_bytes(self, n_rows: int, n_lfs: int) -> float:
+        """About how much memory ``fit`` needs: a few rows x classes arrays and the per-LF
+        class x class tables (emission rates). Models that fit on a sample override it."""
+        k = float(self.cardinality)
+        return 8.0 * (4 * n_rows * k + 3 * n_lfs * k * k)
 
     @classmethod
     def _fits_dask(cls) -> bool:

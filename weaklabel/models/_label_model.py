@@ -187,6 +187,11 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
         clamp = (np.zeros(0, dtype=np.int64), np.zeros((0, self.cardinality)))
         self._fit_sample(units, sample, weights, clamp, balance)
 
+    def _fit_bytes(self, n_rows: int, n_lfs: int) -> float:
+        rows = n_rows if self.max_fit_rows is None else min(n_rows, self.max_fit_rows)
+        k = float(self.cardinality)
+        return 8.0 * (6 * rows * k + 4 * n_lfs * k * k)
+
     def _fit_sample(
         self,
         units: Units,
