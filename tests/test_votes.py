@@ -183,3 +183,32 @@ def test_to_long_names_the_lfs(small_votes):
 def test_large_cardinality_uses_wider_storage():
     votes = VoteMatrix.from_dense([[199, -1]], cardinality=200)
     assert votes.to_dense().tolist() == [[199, -1]]
+
+
+@pytest.mark.parametrize("dtype", [np.int32, np.int64, np.uint32, np.uint16])
+def test_out_of_order_lf_positions_are_refused_whatever_their_dtype(dtype):
+    from weaklabel import DataError
+
+    indptr = np.array([0, 3, 5])
+    lfs = np.array([0, 2, 1, 0, 1], dtype=dtype)  # row 0 lists LF 2 before LF 1
+    with pytest.raises(DataError, match=r"vote 2 repeats or reorders"):
+        VoteMatrix.from_csr_parts(indptr, lfs, np.zeros(5, dtype=np.int8), cardinality=2,
+                                  lf_names=["a", "b", "c"])  # fmt: skip
+    lfs = np.array([0, 1, 2, 0, 1], dtype=dtype)
+    votes = VoteMatrix.from_csr_parts(indptr, lfs, np.zeros(5, dtype=np.int8), cardinality=2,
+                                      lf_names=["a", "b", "c"])  # fmt: skip
+    assert votes.n_votes == 5
+
+
+def test_the_order_check_spans_blocks(monkeypatch):
+    import weaklabel._votes.construct as construct
+    from weaklabel import DataError
+
+    monkeypatch.setattr(construct, "_BLOCK", 3)
+    indptr = np.array([0, 2, 4, 7])
+    good = np.array([0, 1, 0, 1, 0, 1, 2])
+    labels = np.zeros(7, dtype=np.int8)
+    VoteMatrix.from_csr_parts(indptr, good, labels, cardinality=2, lf_names=["a", "b", "c"])
+    bad = np.array([0, 1, 0, 1, 0, 2, 2])  # the last row repeats LF 2, across a block boundary
+    with pytest.raises(DataError, match=r"vote 6 repeats or reorders"):
+        VoteMatrix.from_csr_parts(indptr, bad, labels, cardinality=2, lf_names=["a", "b", "c"])

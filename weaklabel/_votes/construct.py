@@ -25,6 +25,10 @@ __all__ = [
 ]
 
 
+#: votes checked at a time (keeps the temporaries of a check near 20 MB)
+_BLOCK = 1 << 22
+
+
 def csr_from_coordinates(
     rows: Any, lfs: Any, labels: Any, *, n_rows: int, cardinality: int, lf_names: tuple[str, ...]
 ) -> sp.csr_matrix:
@@ -81,7 +85,11 @@ def csr_from_parts(
     else:
         check_labels(labels_a, cardinality, where=lambda i: f"vote {i}")
     return sp.csr_matrix(
-        (encode(labels_a, cardinality), lfs_a.astype(np.int32), indptr_a.astype(np.int64)),
+        (
+            encode(labels_a, cardinality),
+            lfs_a.astype(np.int32, copy=False),
+            indptr_a.astype(np.int64, copy=False),
+        ),
         shape=(len(indptr_a) - 1, n_lfs),
     )
 
@@ -110,23 +118,42 @@ def _check_parts(
             f"{source}: corrupt vote matrix: vote {bad} names LF position {int(lfs[bad])}, but "
             f"there are {m} LFs."
         )
-    if lfs.size > 1:
-        step = np.diff(lfs.astype(np.int64))
-        row_start = np.zeros(len(lfs), dtype=bool)
-        row_start[indptr[:-1][indptr[:-1] < len(lfs)]] = True
-        bad_order = (step <= 0) & ~row_start[1:]
-        if bad_order.any():
-            i = int(np.flatnonzero(bad_order)[0]) + 1
-            raise DataError(
-                f"{source}: corrupt vote matrix: vote {i} repeats or reorders the LFs of its row; "
-                "each LF votes at most once per row, in LF order."
-            )
+    bad = _first_out_of_order(indptr, lfs)
+    if bad is not None:
+        raise DataError(
+            f"{source}: corrupt vote matrix: vote {bad} repeats or reorders the LFs of its row; "
+            "each LF votes at most once per row, in LF order."
+        )
     if labels.size and (labels.min() < 0 or labels.max() >= k):
         bad = int(np.flatnonzero((labels < 0) | (labels >= k))[0])
         raise DataError(
             f"{source}: corrupt vote matrix: vote {bad} is {int(labels[bad])}, but with "
             f"cardinality {k} a stored vote must be {valid_votes(k)} other than -1."
         )
+
+
+def _first_out_of_order(indptr: np.ndarray, lfs: np.ndarray) -> int | None:
+    """The first vote whose LF does not come after the previous vote's LF in the same row.
+
+    Checked in blocks of votes, so that the temporaries stay small for a billion votes.
+    """
+    starts = indptr[:-1]
+    for a in range(1, len(lfs), _BLOCK):
+        b = min(a + _BLOCK, len(lfs))
+        block = lfs[a - 1 : b]
+        if block.dtype != np.int32:  # positions checked to be in 0..m-1 < 2**31: int32 is exact
+            block = block.astype(np.int32)
+        step = np.diff(block)  # lfs[i] - lfs[i - 1], i in a..b-1
+        bad = step <= 0
+        if not bad.any():
+            continue
+        first_row = np.searchsorted(starts, a, side="left")
+        last_row = np.searchsorted(starts, b, side="left")
+        opens_row = starts[first_row:last_row]  # votes in a..b-1 that open a row
+        bad[opens_row[opens_row < b] - a] = False
+        if bad.any():
+            return a + int(np.flatnonzero(bad)[0])
+    return None
 
 
 def coordinates_from_dense(
