@@ -118,11 +118,11 @@ def _check_parts(
             f"{source}: corrupt vote matrix: vote {bad} names LF position {int(lfs[bad])}, but "
             f"there are {m} LFs."
         )
-    bad = _first_out_of_order(indptr, lfs)
-    if bad is not None:
+    disorder = _first_out_of_order(indptr, lfs)
+    if disorder is not None:
         raise DataError(
-            f"{source}: corrupt vote matrix: vote {bad} repeats or reorders the LFs of its row; "
-            "each LF votes at most once per row, in LF order."
+            f"{source}: corrupt vote matrix: vote {disorder} repeats or reorders the LFs of its "
+            "row; each LF votes at most once per row, in LF order."
         )
     if labels.size and (labels.min() < 0 or labels.max() >= k):
         bad = int(np.flatnonzero((labels < 0) | (labels >= k))[0])
