@@ -7,6 +7,7 @@ import inspect
 import pytest
 
 import weaklabel
+import weaklabel.active
 import weaklabel.analysis
 import weaklabel.datasets
 import weaklabel.exceptions
@@ -56,6 +57,7 @@ EXPECTED = {
         "model_class",
         "model_names",
     ],
+    weaklabel.active: ["STRATEGIES", "query"],
     weaklabel.analysis: [
         "LabelSummary",
         "Report",

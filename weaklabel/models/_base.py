@@ -26,11 +26,13 @@ from weaklabel._core.params import Constraint, Interval, Options, validate_param
 from weaklabel._core.random import RANDOM_STATE
 from weaklabel._votes.distributed import DaskVoteMatrix
 from weaklabel._votes.encoding import MAX_CARDINALITY
-from weaklabel._votes.gold import as_gold
+from weaklabel._votes.gold import UNKNOWN, as_gold
 from weaklabel._votes.matrix import VoteMatrix
-from weaklabel._votes.names import is_default_lf_names
-from weaklabel.exceptions import DataError, NotFittedError, ParameterError
+from weaklabel.exceptions import NotFittedError, ParameterError
+from weaklabel.models._checks import VoteChecks
+from weaklabel.models._gold import PatternGold
 from weaklabel.models._persistence import (
+    GOLD_STATE,
     as_class_balance,
     check_finite,
     from_dict,
@@ -55,7 +57,7 @@ _MEMORY_HINT = (
 CHANCE = ("1/cardinality", lambda params: 1.0 / params["cardinality"])
 
 
-class BaseLabelModel:
+class BaseLabelModel(VoteChecks):
     """Base class of weaklabel's label models; subclasses implement ``_fit`` and ``_proba``.
 
     Subclasses declare ``_parameter_constraints`` for the settings they add and list their
@@ -166,12 +168,14 @@ class BaseLabelModel:
             f"with {self.cardinality:,} classes",
             hint=_MEMORY_HINT,
         )
-        for name in self._state:  # a failed re-fit must not leave a half-fitted model behind
+        for name in (*self._state, *GOLD_STATE):  # a failed re-fit leaves no half-fitted model
             self.__dict__.pop(name, None)
         if isinstance(votes, DaskVoteMatrix):
             self._fit_dask(votes, balance, dependencies)
+            self._set_gold(PatternGold.empty(self.cardinality))
         else:
             self._fit(votes, gold_arr, balance, dependencies)
+            self._set_gold(self._pattern_gold(votes, gold_arr))
         self.lf_names_ = votes.lf_names
         self.class_names_ = votes.class_names if votes.cardinality == self.cardinality else None
         return self
@@ -200,11 +204,49 @@ class BaseLabelModel:
             hint=_MEMORY_HINT,
         )
         out = np.empty((votes.n_rows, self.cardinality), dtype=np.float64)
+        gold = self._gold()
         for start, chunk in self._chunks(votes):
-            probs = self._proba(chunk)
-            probs[chunk.votes_per_row() == 0] = self.class_balance_
+            probs = self.prior_proba(chunk)
+            if len(gold.patterns):
+                probs = gold.apply(chunk.row_hashes(), probs, self.class_balance_)
             out[start : start + chunk.n_rows] = probs
         return out
+
+    def prior_proba(self, votes: VoteMatrix) -> np.ndarray:
+        """The model's own probabilities, before what gold labels say about each vote pattern.
+
+        ``predict_proba`` takes them as the prior that the gold labels given to ``fit`` update
+        (see :mod:`weaklabel.models._gold`); active learning weighs what one more label would
+        change against them. Rows without votes get ``class_balance_``. ``votes`` must be a
+        VoteMatrix read with the model's number of classes.
+        """
+        probs = self._proba(votes)
+        probs[votes.votes_per_row() == 0] = self.class_balance_
+        return probs
+
+    def _pattern_gold(self, votes: VoteMatrix, gold: np.ndarray | None) -> PatternGold:
+        """What the gold labels say about each vote pattern (see :mod:`weaklabel.models._gold`)."""
+        if gold is None or not (gold != UNKNOWN).any():
+            return PatternGold.empty(self.cardinality)
+        rows = np.flatnonzero(gold != UNKNOWN)
+        labeled = votes[rows]
+        return PatternGold.fit(
+            labeled.row_hashes(), gold[rows], self.prior_proba(labeled), self.class_balance_
+        )
+
+    def _set_gold(self, gold: PatternGold) -> None:
+        self.gold_patterns_ = gold.patterns
+        self.gold_counts_ = gold.counts
+        self.gold_strength_ = gold.strength
+        self.gold_contamination_ = gold.contamination
+
+    def _gold(self) -> PatternGold:
+        return PatternGold(
+            self.gold_patterns_,
+            self.gold_counts_,
+            float(self.gold_strength_),
+            float(self.gold_contamination_),
+        )
 
     @overload
     def predict(self, votes: DaskVoteMatrix) -> dd.Series: ...
@@ -260,78 +302,8 @@ class BaseLabelModel:
             return
         yield from votes.chunks(_PREDICT_CHUNK)
 
-    def _check_votes(self, votes: Any) -> VoteMatrix:
-        """``votes`` as a VoteMatrix read with this model's number of classes."""
-        k = self.cardinality
-        if not isinstance(votes, VoteMatrix):
-            if hasattr(votes, "ndim") or isinstance(votes, list | tuple):
-                votes = VoteMatrix.from_dense(votes, cardinality=k)
-            else:
-                raise DataError(
-                    f"{type(self).__name__} expects a VoteMatrix (from apply_lfs) or a dense array "
-                    f"with -1 for abstain; got {type(votes).__name__}."
-                )
-        self._check_labels(votes)
-        return votes.with_cardinality(k)
-
-    def _check_labels(self, votes: VoteMatrix | DaskVoteMatrix) -> None:
-        k = self.cardinality
-        if votes.max_label() >= k:
-            top = votes.max_label()
-            lf = votes.lf_names[int(np.argmax(votes.polarity()[:, top]))]
-            raise DataError(
-                f"The votes hold class index {top} (from LF {lf!r}), but "
-                f"{type(self).__name__} has cardinality={k}, so classes run 0..{k - 1}. Create "
-                f"the model with cardinality={votes.cardinality} or more, or fix the LF."
-            )
-
-    def _check_dask_fit(self, votes: DaskVoteMatrix, gold: Any) -> None:
-        name = type(self).__name__
-        if not self._fits_dask():
-            able = sorted(c.__name__ for c in BaseLabelModel.registry.values() if c._fits_dask())
-            raise ParameterError(
-                f"{name} cannot fit Dask votes (a DaskVoteMatrix); {', '.join(able)} can. "
-                f"Fit {name} on votes that fit in memory (votes.to_local()) instead: every "
-                "fitted model predicts on Dask votes."
-            )
-        if gold is not None:
-            raise ParameterError(
-                f"The 'gold' parameter of {name}.fit is not supported with Dask votes (a "
-                "DaskVoteMatrix). Leave it out, or fit on votes that fit in memory "
-                "(votes.to_local()) with the gold labels."
-            )
-        self._check_labels(votes)
-
-    def _check_dask_predict(self, votes: DaskVoteMatrix) -> None:
-        self._check_fitted()
-        self._check_labels(votes)
-        self._check_lf_alignment(votes)
-
-    def _check_fitted_votes(self, votes: Any) -> VoteMatrix:
-        self._check_fitted()
-        votes = self._check_votes(votes)
-        self._check_lf_alignment(votes)
-        return votes
-
-    def _check_lf_alignment(self, votes: VoteMatrix | DaskVoteMatrix) -> None:
-        if votes.n_lfs != len(self.lf_names_):
-            raise DataError(
-                f"The votes have {votes.n_lfs} LFs, but {type(self).__name__} was fitted on "
-                f"{len(self.lf_names_)}; predict with votes from the same LFs, in the same order."
-            )
-        if votes.lf_names != self.lf_names_ and not is_default_lf_names(votes.lf_names):
-            missing = [n for n in self.lf_names_ if n not in votes.lf_names]
-            extra = [n for n in votes.lf_names if n not in self.lf_names_]
-            detail = (
-                f"missing {missing}, unexpected {extra}" if missing or extra else "different order"
-            )
-            raise DataError(
-                f"The votes' LFs differ from those {type(self).__name__} was fitted on "
-                f"({detail}); use votes.select_lfs(model.lf_names_) to align them."
-            )
-
     def _check_fitted(self) -> None:
-        if not all(name in self.__dict__ for name in (*self._state, "lf_names_")):
+        if not all(name in self.__dict__ for name in (*self._state, *GOLD_STATE, "lf_names_")):
             raise NotFittedError(
                 f"This {type(self).__name__} is not fitted yet; call fit(votes) before using it."
             )

@@ -17,6 +17,7 @@ from weaklabel.exceptions import ConvergenceWarning
 from weaklabel.models._base import CHANCE, BaseLabelModel
 from weaklabel.models._em import EM, FLOOR, accelerated_fixed_point
 from weaklabel.models._emissions import EmissionsMixin
+from weaklabel.models._gold_weight import GOLD_WEIGHTS, choose_gold_weight
 from weaklabel.models._persistence import check_finite, check_shapes
 from weaklabel.models._sample import dask_fit_sample, distinct_rows
 from weaklabel.models._units import Units, lookup, make_units
@@ -44,9 +45,11 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
     - **Class balance**: estimated, with a Dirichlet prior toward uniform whose weight is
       ``balance_prior`` times the number of rows whose votes all come from one-sided LFs (there
       the balance is only weakly identified: a broad LF and a large class look alike).
-    - **Gold labels** given to ``fit`` are clamped to their class during EM, and weigh more than
-      unlabeled rows: together as much as ``gold_weight`` times the unlabeled rows (each at
-      least one row), since they are unbiased evidence of every rate the model learns.
+    - **Gold labels** given to ``fit`` are clamped to their class during EM. By default
+      (``gold_weight="auto"``) each weighs one row unless cross-validation on the gold rows shows
+      clearly that weighing them more predicts held-out labels better
+      (:mod:`weaklabel.models._gold_weight`); then every model's predictions on the patterns of
+      the gold rows are updated by the labels (:mod:`weaklabel.models._gold`).
 
     A row where every LF abstained gets ``class_balance_``: without any vote there is no heuristic
     evidence about it, and the prior keeps it visibly uncertain (a confidence filter drops it).
@@ -65,8 +68,9 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
         Pseudo-rows in the smoothing prior of each LF's rates.
     balance_prior : float
         Weight of the uniform prior on the class balance (see above); 0 turns it off.
-    gold_weight : float
-        Total weight of the gold rows relative to the unlabeled rows (see above).
+    gold_weight : "auto" or float
+        Total weight of the gold rows relative to the unlabeled rows, each gold row weighing at
+        least one row (0: exactly one); ``"auto"`` chooses it by cross-validation (see above).
     init : {"majority", "moments"}
         Start EM from majority vote, or from the method-of-moments estimate
         (:class:`~weaklabel.models.MomentsModel`).
@@ -119,7 +123,7 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
         "prior_accuracy": [Interval(float, CHANCE, 1.0)],
         "prior_strength": [Interval(float, 0, None)],
         "balance_prior": [Interval(float, 0, None)],
-        "gold_weight": [Interval(float, 0, None)],
+        "gold_weight": [Options(("auto",)), Interval(float, 0, None)],
         "init": [Options(("majority", "moments"))],
         "max_fit_rows": [Interval(int, 1, None), None],
         "progress": [Boolean()],
@@ -143,7 +147,7 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
         prior_accuracy: float = 0.7,
         prior_strength: float = 1.0,
         balance_prior: float = 1.0,
-        gold_weight: float = 0.3,
+        gold_weight: float | str = "auto",
         init: str = "majority",
         max_fit_rows: int | None = 100_000,
         tie_break: str = "prior",
@@ -172,8 +176,29 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
     ) -> None:
         k = self.cardinality
         units = make_units(votes, dependencies, cardinality=k, owner=type(self).__name__)
-        sample, weights, clamp = self._fit_rows(votes, gold)
+        weight = self._gold_weight(votes, gold, balance, dependencies)
+        sample, weights, clamp = self._fit_rows(votes, gold, weight)
         self._fit_sample(units, sample, weights, clamp, balance)
+        self.gold_weight_ = weight
+
+    def _gold_weight(
+        self, votes: VoteMatrix, gold: np.ndarray | None, balance: Any, dependencies: Any
+    ) -> float:
+        """``gold_weight``, or the one cross-validation on the gold rows chooses for "auto"."""
+        if self.gold_weight != "auto":
+            return float(self.gold_weight)
+        if gold is None:
+            return GOLD_WEIGHTS[0]
+
+        def held_out_proba(weight: float, kept: np.ndarray, fold: np.ndarray) -> np.ndarray:
+            params = {**self.get_params(), "gold_weight": weight, "progress": False}
+            model = type(self)(**params).fit(
+                votes, gold=kept, class_balance=balance, dependencies=dependencies
+            )
+            return model.prior_proba(votes[fold])
+
+        rng = check_random_state(self.random_state, owner=type(self).__name__)
+        return choose_gold_weight(gold, held_out_proba, rng)
 
     def _fit_dask(
         self, votes: DaskVoteMatrix, balance: np.ndarray | None, dependencies: Any
@@ -244,7 +269,7 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
         self.n_fit_rows_ = sample.n_rows
 
     def _fit_rows(
-        self, votes: VoteMatrix, gold: np.ndarray | None
+        self, votes: VoteMatrix, gold: np.ndarray | None, gold_weight: float
     ) -> tuple[VoteMatrix, np.ndarray, tuple[np.ndarray, np.ndarray]]:
         """Rows EM runs on (distinct voted rows, then gold rows), their weights, and the clamp."""
         labeled = np.zeros(votes.n_rows, dtype=bool) if gold is None else gold != UNKNOWN
@@ -257,7 +282,7 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
             first, counts = first[pick], counts[pick] * scale
         gold_rows = np.flatnonzero(labeled)
         rows = np.concatenate([first, gold_rows])
-        per_gold = max(1.0, self.gold_weight * counts.sum() / max(len(gold_rows), 1))
+        per_gold = max(1.0, gold_weight * counts.sum() / max(len(gold_rows), 1))
         weights = np.concatenate([counts, np.full(len(gold_rows), per_gold)])
         k = self.cardinality
         clamp_rows = np.arange(len(first), len(rows))

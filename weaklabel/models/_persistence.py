@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from weaklabel.models._base import BaseLabelModel
 
 __all__ = [
+    "GOLD_STATE",
     "MODEL_FORMAT",
     "as_class_balance",
     "check_finite",
@@ -36,7 +37,10 @@ __all__ = [
 ]
 
 MODEL_FORMAT = "weaklabel.model"
-_MODEL_VERSION = 1
+_MODEL_VERSION = 2
+#: What every model learns from gold labels (see weaklabel/models/_gold.py); files of version 1
+#: have none, which means no gold.
+GOLD_STATE = ("gold_patterns_", "gold_counts_", "gold_strength_", "gold_contamination_")
 
 
 def to_dict(model: BaseLabelModel) -> dict[str, Any]:
@@ -56,6 +60,12 @@ def to_dict(model: BaseLabelModel) -> dict[str, Any]:
         "lf_names": list(model.lf_names_),
         "class_names": None if model.class_names_ is None else list(model.class_names_),
         "state": model._state_to_json(),
+        "gold": {
+            "patterns": [f"{int(h):016x}" for h in model.gold_patterns_],
+            "counts": np.asarray(model.gold_counts_).tolist(),
+            "strength": float(model.gold_strength_),
+            "contamination": float(model.gold_contamination_),
+        },
     }
 
 
@@ -105,6 +115,7 @@ def from_dict(cls: type[BaseLabelModel], data: Any, *, source: str = "model") ->
         _check_numbers(model, state)
         model._check_state(len(model.lf_names_))
         check_finite(model, ())
+        _gold_from_json(model, data.get("gold"))
     except (KeyError, TypeError, ValueError, OverflowError) as exc:
         raise DataError(
             f"{source}: the model's learned state is invalid: {exc}. The file was changed or "
@@ -264,3 +275,54 @@ def _names(values: Any, source: str, what: str) -> tuple[str, ...]:
     ):
         raise DataError(f"{source}: '{what}' must be a list of distinct non-empty strings.")
     return tuple(values)
+
+
+def _gold_from_json(model: BaseLabelModel, gold: Any) -> None:
+    """Restore what a model learned from gold labels; a file without it learned none."""
+    k = model.cardinality
+    if gold is None:
+        model.gold_patterns_ = np.zeros(0, dtype=np.uint64)
+        model.gold_counts_ = np.zeros((0, k))
+        model.gold_strength_ = 0.0
+        model.gold_contamination_ = 0.0
+        return
+    if not isinstance(gold, dict) or set(gold) != {
+        "patterns",
+        "counts",
+        "strength",
+        "contamination",
+    }:
+        raise ValueError(
+            "'gold' must hold exactly 'patterns', 'counts', 'strength' and 'contamination'"
+        )
+    keys = gold["patterns"]
+    if not isinstance(keys, list) or not all(
+        isinstance(key, str) and len(key) == 16 and all(c in "0123456789abcdef" for c in key)
+        for key in keys
+    ):
+        raise ValueError("gold 'patterns' must be a list of 16-digit hex keys")
+    patterns = np.array([int(key, 16) for key in keys], dtype=np.uint64)
+    counts = (
+        np.asarray(gold["counts"], dtype=np.float64).reshape(-1, k) if keys else np.zeros((0, k))
+    )
+    strength, contamination = gold["strength"], gold["contamination"]
+    if (
+        counts.shape != (len(patterns), k)
+        or not np.all(np.isfinite(counts))
+        or (counts < 0).any()
+        or (np.diff(patterns.astype(np.float64)) <= 0).any()
+        or isinstance(strength, bool)
+        or not isinstance(strength, int | float)
+        or not (strength >= 0 and np.isfinite(strength))
+        or isinstance(contamination, bool)
+        or not isinstance(contamination, int | float)
+        or not 0 <= contamination < 1
+    ):
+        raise ValueError(
+            "gold: patterns must be sorted and distinct, counts one non-negative row per pattern "
+            "and class, strength a non-negative number, contamination in [0, 1)"
+        )
+    model.gold_patterns_ = patterns
+    model.gold_counts_ = counts
+    model.gold_strength_ = float(strength)
+    model.gold_contamination_ = float(contamination)

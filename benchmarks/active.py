@@ -1,0 +1,213 @@
+"""Active-learning benchmark: which rows to label, and how much their gold labels help.
+
+Usage::
+
+    python benchmarks/active.py [--datasets youtube,sms,...] [--budget 100] [--rounds 4]
+        [--splits 5] [--strategies auto,random,...] [--no-noisy] [--scale-rows 10000000]
+        [--workdir DIR] [--markdown] [--smoke]
+
+On each real set of ``../shared/data`` (WRENCH youtube, sms, trec, spouse; crowd product and dog)
+the test split is cut in halves, ``--splits`` times with seeds 0, 1, ...: a *pool* whose labels an
+oracle reveals on request and an *evaluation* half. The default ``LabelModel`` is fitted on the
+fit split plus the pool (the crowd sets: on all their rows), then for ``--rounds`` rounds up to
+``--budget`` labels (the pool's size at most) a strategy of ``weaklabel.active.query`` chooses rows
+of the pool, the oracle labels them, and the model is fitted again with all the gold so far. Scores
+are expected accuracy on the evaluation half (ties broken at random, ``harness.scoring``), the mean
+over the splits. Baselines: no gold; random picks (the ``random`` strategy); and a model trained on
+the gold rows alone (``WeightedMajorityVote`` with the LF accuracies measured on the gold rows).
+The noisy oracle asks two simulated annotators, each right with probability 0.85 (else a class
+drawn uniformly among the others), and takes their majority, a disagreement broken at random.
+
+It also times ``query`` (``auto``, 100 rows) on ``--scale-rows`` x 100 synthetic votes after a
+``LabelModel`` fit, in a fresh process (peak memory included). Results go to
+``benchmarks/results/active.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from harness.datasets import Dataset, real_datasets
+from harness.isolation import run_isolated
+from harness.results import parse_args, write_results
+from harness.scoring import expected_accuracy
+from harness.synthetic import binary_votes
+from harness.tables import render
+
+from weaklabel import VoteMatrix
+from weaklabel.active import STRATEGIES, query
+from weaklabel.models import LabelModel, WeightedMajorityVote
+
+SMOKE = {"datasets": "youtube,crowd-dog", "splits": 1, "strategies": "auto,random",
+         "scale_rows": 20000}  # fmt: skip
+NOISE = 0.15
+
+
+class Round:
+    """One split of one dataset: the fit votes, the pool's positions among them, the eval rows."""
+
+    def __init__(self, data: Dataset, split: int) -> None:
+        n_test = len(data.test.gold)
+        order = np.random.default_rng(split).permutation(n_test)
+        self.pool, self.eval = order[: n_test // 2], order[n_test // 2 :]
+        self.k = len(data.test.classes)
+        if data.fit.votes is data.test.votes:  # crowd sets: fitted on all their rows
+            dense, self.pool_pos = data.test.votes, self.pool
+        else:
+            dense = np.vstack([data.fit.votes, data.test.votes[self.pool]])
+            self.pool_pos = len(data.fit.votes) + np.arange(len(self.pool))
+        self.votes = VoteMatrix.from_dense(dense, cardinality=self.k)
+        self.pool_votes = self.votes[self.pool_pos]
+        self.eval_votes = VoteMatrix.from_dense(data.test.votes[self.eval], cardinality=self.k)
+        self.truth = data.test.gold
+        self.split = split
+
+    def fit(self, gold: np.ndarray | None) -> LabelModel:
+        model = LabelModel(cardinality=self.k, random_state=0, progress=False)
+        return model.fit(self.votes, gold=gold)
+
+    def score(self, model: Any) -> float:
+        y = self.truth[self.eval]
+        keep = y >= 0
+        return expected_accuracy(model.predict_proba(self.eval_votes)[keep], y[keep])
+
+    def oracle(self, pool_rows: np.ndarray, noisy: bool, rng: np.random.Generator) -> np.ndarray:
+        truth = self.truth[self.pool[pool_rows]]
+        if not noisy:
+            return truth
+        answers = []
+        for _ in range(2):
+            wrong = rng.random(len(truth)) < NOISE
+            other = (truth + rng.integers(1, self.k, size=len(truth))) % self.k
+            answers.append(np.where(wrong, other, truth))
+        agree = answers[0] == answers[1]
+        pick = np.where(rng.random(len(truth)) < 0.5, answers[0], answers[1])
+        return np.where(agree, answers[0], pick)
+
+    def run(self, strategy: str, budget: int, rounds: int, noisy: bool) -> dict[str, Any]:
+        """Accuracy after each round (round 0: no gold) and the gold-only baseline at the end."""
+        rng = np.random.default_rng(1000 + self.split)
+        gold = np.full(self.votes.n_rows, -1)
+        labeled: list[int] = []
+        budget = min(budget, len(self.pool))
+        sizes = [budget // rounds + (r < budget % rounds) for r in range(rounds)]
+        model = self.fit(None)
+        curve = [self.score(model)]
+        for size in sizes:
+            chosen = query(self.pool_votes, model, size, strategy=strategy, labeled=labeled,
+                           random_state=self.split)  # fmt: skip
+            rows = chosen["row"].to_numpy()
+            labeled.extend(rows.tolist())
+            gold[self.pool_pos[rows]] = self.oracle(rows, noisy, rng)
+            model = self.fit(gold)
+            curve.append(self.score(model))
+        rows_with_gold = np.flatnonzero(gold >= 0)
+        alone = WeightedMajorityVote(cardinality=self.k).fit(
+            self.votes[rows_with_gold], gold=gold[rows_with_gold]
+        )
+        return {"curve": curve, "gold_only": self.score(alone), "labels": len(labeled)}
+
+
+def scale_worker(config: dict[str, Any]) -> dict[str, float]:
+    """In a fresh process: fit LabelModel on the saved votes, then time one query."""
+    import time
+
+    votes = VoteMatrix.load(config["votes"])
+    model = LabelModel(cardinality=2, random_state=0, progress=False).fit(votes)
+    start = time.perf_counter()
+    chosen = query(votes, model, 100, random_state=0)
+    seconds = time.perf_counter() - start
+    return {"query_s": seconds, "chosen": float(len(chosen))}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--datasets", default="youtube,sms,trec,spouse,crowd-product,crowd-dog")
+    parser.add_argument("--budget", type=int, default=100)
+    parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument("--splits", type=int, default=5)
+    parser.add_argument("--strategies", default=",".join(STRATEGIES))
+    parser.add_argument("--no-noisy", action="store_true", help="skip the noisy-oracle runs")
+    parser.add_argument("--scale-rows", type=int, default=10_000_000)
+    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()))
+    parser.add_argument("--markdown", action="store_true")
+    args = parse_args(parser, argv, SMOKE)
+    strategies = args.strategies.split(",")
+    results: dict[str, Any] = {"datasets": {}}
+    table = []
+    for data in real_datasets(args.datasets.split(",")):
+        print(f"[active] {data.name}", file=sys.stderr, flush=True)
+        per: dict[str, Any] = {}
+        splits = [Round(data, s) for s in range(args.splits)]
+        for strategy in strategies:
+            for noisy in (False,) if args.no_noisy or strategy != "auto" else (False, True):
+                runs = [r.run(strategy, args.budget, args.rounds, noisy) for r in splits]
+                key = f"{strategy} (noisy oracle)" if noisy else strategy
+                per[key] = {
+                    "curve": np.mean([r["curve"] for r in runs], axis=0).tolist(),
+                    "gold_only": float(np.mean([r["gold_only"] for r in runs])),
+                    "labels": runs[0]["labels"],
+                }
+        results["datasets"][data.name] = per
+        table.append(data.name)
+    _print(results, strategies, args.markdown)
+    results["scale"] = _scale(args)
+    write_results("active", results, smoke=args.smoke)
+    return 0
+
+
+def _print(results: dict[str, Any], strategies: list[str], markdown: bool) -> None:
+    names = list(results["datasets"])
+    keys = list(next(iter(results["datasets"].values())))
+    header = ["dataset", "labels", "no gold", *keys, "gold only"]
+    rows, gains, worst = [], {key: [] for key in keys}, dict.fromkeys(keys, 0.0)
+    for name in names:
+        per = results["datasets"][name]
+        base = per[keys[0]]["curve"][0]
+        row = [name, str(per[keys[0]]["labels"]), f"{base:.3f}"]
+        for key in keys:
+            final = per[key]["curve"][-1]
+            gains[key].append(final - base)
+            worst[key] = min(worst[key], final - base)
+            row.append(f"{final:.3f} ({final - base:+.3f})")
+        row.append(f"{per['auto']['gold_only']:.3f}" if "auto" in per else "")
+        rows.append(row)
+    mean = ["mean gain", "", ""] + [f"{np.mean(gains[k]):+.3f}" for k in keys] + [""]
+    low = ["worst vs no gold", "", ""] + [f"{worst[k]:+.3f}" for k in keys] + [""]
+    print(render(header, [*rows, mean, low], markdown=markdown))
+    if "auto" in keys and "random" in keys:
+        auto, rand = np.mean(gains["auto"]), np.mean(gains["random"])
+        low = worst["auto"]
+        print(f"\ntargets: auto raises accuracy by >= 3 points on average: "
+              f"{'MET' if auto >= 0.03 else 'MISSED'} ({auto:+.3f}); beats random: "
+              f"{'MET' if auto > rand else 'MISSED'} ({rand:+.3f}); no set below no gold: "
+              f"{'MET' if low >= -1e-9 else 'MISSED'} ({low:+.3f})")  # fmt: skip
+    print("\nlearning curves of auto (accuracy after each round):")
+    for name in names:
+        if "auto" in results["datasets"][name]:
+            curve = results["datasets"][name]["auto"]["curve"]
+            print(f"  {name:14s} " + " -> ".join(f"{a:.3f}" for a in curve))
+
+
+def _scale(args: argparse.Namespace) -> dict[str, Any]:
+    path = args.workdir / f"active_votes_{args.scale_rows}.npz"
+    if not path.exists():
+        votes, _ = binary_votes(args.scale_rows, 100, 30.0)
+        votes.save(path)
+    result = run_isolated(
+        "active:scale_worker", {"votes": str(path)}, args.workdir, best_key="query_s"
+    )
+    if "error" not in result:
+        print(f"\nquery on {args.scale_rows:,} x 100 votes: {result['query_s']:.2f} s, "
+              f"peak {result['vm_hwm_mb']:,.0f} MB (fit + query process)")  # fmt: skip
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

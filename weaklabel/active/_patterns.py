@@ -1,0 +1,74 @@
+"""The vote patterns of a vote matrix: rows with the same votes, which a label model cannot part.
+
+Active learning scores patterns, not rows: every row of a pattern gets the same probabilities
+from the model, and a gold label on one of them is evidence about all of them
+(:mod:`weaklabel.models._gold`). One sparse pass groups the rows (:meth:`VoteMatrix.row_hashes`);
+the model predicts once per distinct pattern.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from weaklabel._votes.matrix import VoteMatrix
+
+__all__ = ["Patterns", "group_patterns"]
+
+
+@dataclass(frozen=True)
+class Patterns:
+    """The distinct vote patterns of some votes.
+
+    Attributes
+    ----------
+    hashes : ndarray of uint64, shape (p,)
+        Sorted pattern hashes.
+    of_row : ndarray of int, shape (n,)
+        The pattern of each row.
+    first_row : ndarray of int, shape (p,)
+        A row of each pattern (its first).
+    n_rows : ndarray of int, shape (p,)
+        Rows of each pattern.
+    n_free : ndarray of int, shape (p,)
+        Rows of each pattern that are not labeled yet.
+    probs : ndarray of float, shape (p, k)
+        The model's probabilities for each pattern (gold included).
+    probs_before_gold : ndarray of float, shape (p, k)
+        The model's own probabilities, before what gold labels say about the pattern.
+    n_votes : ndarray of int, shape (p,)
+        Votes on each pattern's rows (0: the pattern of rows no LF voted on).
+    """
+
+    hashes: np.ndarray
+    of_row: np.ndarray
+    first_row: np.ndarray
+    n_rows: np.ndarray
+    n_free: np.ndarray
+    probs: np.ndarray
+    probs_before_gold: np.ndarray
+    n_votes: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.hashes)
+
+
+def group_patterns(votes: VoteMatrix, model: Any, labeled: np.ndarray) -> Patterns:
+    """Group the rows of ``votes`` by pattern and predict once per pattern with ``model``."""
+    hashes, first, of_row, counts = np.unique(
+        votes.row_hashes(), return_index=True, return_inverse=True, return_counts=True
+    )
+    representatives = votes[first]
+    n_free = counts - np.bincount(of_row[labeled], minlength=len(hashes))
+    return Patterns(
+        hashes=hashes,
+        of_row=of_row.astype(np.int64),
+        first_row=first.astype(np.int64),
+        n_rows=counts.astype(np.int64),
+        n_free=n_free.astype(np.int64),
+        probs=model.predict_proba(representatives),
+        probs_before_gold=model.prior_proba(representatives.with_cardinality(model.cardinality)),
+        n_votes=representatives.votes_per_row(),
+    )

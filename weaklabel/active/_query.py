@@ -1,0 +1,272 @@
+"""Choosing the rows people should label next: :func:`query`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from weaklabel._core.params import check_choice, check_int
+from weaklabel._core.random import RandomState, check_random_state
+from weaklabel._votes.matrix import VoteMatrix
+from weaklabel._votes.names import class_names_or_default
+from weaklabel.active._patterns import Patterns, group_patterns
+from weaklabel.active._strategies import PATTERN_SCORES, GoldPrior, lf_disagreement
+from weaklabel.exceptions import DataError, ParameterError
+from weaklabel.models._ties import predicted_labels
+
+__all__ = ["STRATEGIES", "query"]
+
+#: Every strategy :func:`query` knows; ``auto`` is the default.
+STRATEGIES = (
+    "auto",
+    "expected_gain",
+    "least_confidence",
+    "margin",
+    "entropy",
+    "lf_disagreement",
+    "uncovered",
+    "random",
+)
+
+
+def query(
+    votes: VoteMatrix,
+    model: Any,
+    n: int,
+    *,
+    strategy: str = "auto",
+    labeled: Any = None,
+    random_state: RandomState = None,
+    texts: Sequence[Any] | None = None,
+) -> pd.DataFrame:
+    """The ``n`` rows whose gold labels would help most, best first.
+
+    Parameters
+    ----------
+    votes : VoteMatrix
+        The votes of every row that may be chosen.
+    model : fitted label model
+        Fitted on these votes (with the gold labels known so far, if any).
+    n : int
+        How many rows to choose (fewer when fewer are left).
+    strategy : str
+        ``"auto"`` (default: the LF-aware ``"expected_gain"``, which the benchmark in
+        ``docs/benchmarks.md`` found best), ``"expected_gain"``, ``"least_confidence"``,
+        ``"margin"``, ``"entropy"``, ``"lf_disagreement"``, ``"uncovered"`` or ``"random"``; see
+        :mod:`weaklabel.active._strategies`.
+    labeled : array-like of int, optional
+        Positions already labeled: never returned again.
+    random_state : int, optional
+        Seeds the choice among equally good rows; the result is the same for the same seed.
+    texts : sequence of str, optional
+        One text per row: a batch never holds two rows with the same text (case and spacing
+        aside), nor a row whose text a labeled row already has.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per chosen example, best first: ``row`` (position in ``votes``), ``id`` (its row
+        id), ``score`` (the strategy's value, higher is better), ``strategy`` (which chose it),
+        ``label`` and ``confidence`` (the model's current class and its probability) and
+        ``n_similar`` (rows with the same votes, which one label informs).
+
+    Examples
+    --------
+    >>> from weaklabel import VoteMatrix
+    >>> from weaklabel.active import query
+    >>> from weaklabel.models import LabelModel
+    >>> votes = VoteMatrix.from_dense([[1, -1], [1, 0], [0, -1], [-1, -1]] * 25, cardinality=2)
+    >>> model = LabelModel(progress=False).fit(votes)
+    >>> chosen = query(votes, model, 3, random_state=0)
+    >>> chosen[["row", "strategy", "n_similar"]].values.tolist()
+    [[8, 'expected_gain', 25], [75, 'expected_gain', 25], [24, 'expected_gain', 25]]
+    >>> again = query(votes, model, 2, labeled=chosen["row"], random_state=0)
+    >>> bool(again["row"].isin(chosen["row"]).any())  # labeled rows are never chosen again
+    False
+    """
+    if not isinstance(votes, VoteMatrix):
+        raise DataError(
+            f"query expects the VoteMatrix the model was fitted on; got {type(votes).__name__}."
+        )
+    n = check_int("n", n, owner="query", minimum=0)
+    strategy = check_choice("strategy", strategy, STRATEGIES, owner="query")
+    rng = check_random_state(random_state, owner="query")
+    done = _labeled_mask(labeled, votes.n_rows)
+    keys = _text_keys(texts, votes.n_rows)
+    patterns = group_patterns(votes.with_cardinality(model.cardinality), model, done)
+    picker = _Picker(patterns, done, keys, rng)
+    name = "expected_gain" if strategy == "auto" else strategy
+    if name == "random":
+        rows, scores = picker.random(n)
+    elif name == "expected_gain":
+        rows, scores = picker.greedy(n, GoldPrior(patterns, model))
+    else:
+        if name == "lf_disagreement":
+            score = lf_disagreement(votes[patterns.first_row], model)
+        else:
+            score = PATTERN_SCORES[name](patterns)
+        rows, scores = picker.ranked(n, score, keep_zero=name != "uncovered")
+    return _frame(votes, patterns, rows, scores, name, model)
+
+
+class _Picker:
+    """Rows from patterns: at random among a pattern's free rows, never a text twice."""
+
+    def __init__(
+        self,
+        patterns: Patterns,
+        done: np.ndarray,
+        keys: np.ndarray | None,
+        rng: np.random.Generator,
+    ) -> None:
+        self.patterns, self.done, self.keys, self.rng = patterns, done, keys, rng
+        self.order = np.argsort(patterns.of_row, kind="stable")
+        self.start = np.concatenate([[0], np.cumsum(patterns.n_rows)])
+        self.taken: set[int] = set()
+        self.seen = set() if keys is None else set(keys[done].tolist())
+        self.left = patterns.n_free.copy()
+
+    def take(self, pattern: int) -> int | None:
+        """A free row of ``pattern`` not taken yet and not a text seen before, or None."""
+        a, b = int(self.start[pattern]), int(self.start[pattern + 1])
+        candidates = self.order[a:b]
+        for row in candidates[self.rng.permutation(b - a)].tolist():
+            if self.done[row] or row in self.taken:
+                continue
+            if self.keys is not None and self.keys[row] in self.seen:
+                continue
+            self.taken.add(row)
+            if self.keys is not None:
+                self.seen.add(self.keys[row])
+            self.left[pattern] -= 1
+            return row
+        self.left[pattern] = 0  # every free row left duplicates a text already chosen
+        return None
+
+    def ranked(
+        self, n: int, score: np.ndarray, *, keep_zero: bool
+    ) -> tuple[list[int], list[float]]:
+        """Patterns by score (ties at random), one row each per pass, best passes first."""
+        tiebreak = self.rng.random(len(score))
+        order = np.lexsort((tiebreak, -score))
+        if not keep_zero:
+            order = order[score[order] > 0]
+        rows: list[int] = []
+        scores: list[float] = []
+        while len(rows) < n:
+            added = False
+            for pattern in order.tolist():
+                if len(rows) >= n:
+                    break
+                if self.left[pattern] <= 0:
+                    continue
+                row = self.take(pattern)
+                if row is not None:
+                    rows.append(row)
+                    scores.append(float(score[pattern]))
+                    added = True
+            if not added:
+                break
+        return rows, scores
+
+    def greedy(self, n: int, prior: GoldPrior) -> tuple[list[int], list[float]]:
+        """Expected gain, pick by pick; a pick counts its expected label in its pattern."""
+        gains = prior.gains()
+        gains[self.left <= 0] = -np.inf
+        gains += self.rng.random(len(gains)) * 1e-12  # ties broken at random, reproducibly
+        rows: list[int] = []
+        scores: list[float] = []
+        while len(rows) < n and len(gains) and np.isfinite(gains.max()):
+            best = int(np.argmax(gains))
+            row = self.take(best)
+            if row is not None:
+                rows.append(row)
+                scores.append(float(gains[best]))
+                prior.expect_label(best)
+            prior.n_free[best] = self.left[best]
+            gains[best] = prior.gains([best])[0] if self.left[best] > 0 else -np.inf
+        return rows, scores
+
+    def random(self, n: int) -> tuple[list[int], list[float]]:
+        """Rows drawn uniformly among the free ones (texts still never twice)."""
+        rows: list[int] = []
+        for row in self.rng.permutation(len(self.done)).tolist():
+            if len(rows) >= n:
+                break
+            if self.done[row]:
+                continue
+            if self.keys is not None and self.keys[row] in self.seen:
+                continue
+            rows.append(row)
+            if self.keys is not None:
+                self.seen.add(self.keys[row])
+        return rows, [0.0] * len(rows)
+
+
+def _labeled_mask(labeled: Any, n_rows: int) -> np.ndarray:
+    done = np.zeros(n_rows, dtype=bool)
+    if labeled is None:
+        return done
+    positions = np.asarray(labeled)
+    if positions.size == 0:
+        return done
+    if positions.dtype == bool:
+        if positions.shape != (n_rows,):
+            raise ParameterError(
+                f"The 'labeled' parameter of query must be row positions, or a mask of {n_rows} "
+                f"booleans. Got a mask of shape {positions.shape} instead."
+            )
+        return positions.copy()
+    if positions.dtype.kind not in "iu" or positions.ndim != 1:
+        raise ParameterError(
+            "The 'labeled' parameter of query must be row positions (ints). Got "
+            f"{positions.dtype} values instead; pass positions, e.g. from the 'row' column."
+        )
+    bad = (positions < 0) | (positions >= n_rows)
+    if bad.any():
+        raise ParameterError(
+            f"The 'labeled' parameter of query holds {int(positions[bad][0])}, which is not a row "
+            f"position of the votes (0..{n_rows - 1})."
+        )
+    done[positions] = True
+    return done
+
+
+def _text_keys(texts: Sequence[Any] | None, n_rows: int) -> np.ndarray | None:
+    if texts is None:
+        return None
+    values = list(texts)
+    if len(values) != n_rows:
+        raise DataError(f"query: texts has {len(values)} entries but the votes have {n_rows} rows.")
+    return np.array([re.sub(r"\s+", " ", str(t)).strip().casefold() for t in values], dtype=object)
+
+
+def _frame(
+    votes: VoteMatrix,
+    patterns: Patterns,
+    rows: list[int],
+    scores: list[float],
+    strategy: str,
+    model: Any,
+) -> pd.DataFrame:
+    positions = np.asarray(rows, dtype=np.int64)
+    of = patterns.of_row[positions]
+    probs = patterns.probs[of]
+    names = class_names_or_default(
+        getattr(model, "class_names_", None) or votes.class_names, probs.shape[1]
+    )
+    return pd.DataFrame(
+        {
+            "row": positions,
+            "id": votes.row_ids[positions],
+            "score": np.asarray(scores, dtype=np.float64),
+            "strategy": strategy,
+            "label": np.asarray(names, dtype=object)[predicted_labels(probs, model)],
+            "confidence": probs.max(axis=1),
+            "n_similar": patterns.n_rows[of],
+        }
+    )
