@@ -68,6 +68,7 @@ EXPECTED = {
         "wilson_interval",
     ],
     weaklabel.exceptions: [
+        "AnnotationWarning",
         "ConvergenceWarning",
         "DependencyWarning",
         "DataError",
