@@ -23,7 +23,7 @@ import pandas as pd
 from weaklabel._core.columns import require_column
 from weaklabel._io.readers import read_data
 from weaklabel.annotations._build import label_text
-from weaklabel.annotations._codes import Codes, item_keys
+from weaklabel.annotations._codes import Codes, item_keys, shown
 from weaklabel.exceptions import DataError, ParameterError
 
 __all__ = ["Adjudication", "adjudication_frame", "merge_adjudication", "read_adjudication"]
@@ -81,16 +81,16 @@ def read_adjudication(source: str | Path | pd.DataFrame, codes: Codes) -> Adjudi
         i = int(repeated[0])
         first = int(np.flatnonzero(keys == keys[i])[0])
         raise DataError(
-            f"{name}: the item {frame['item'].iloc[i]!r} is adjudicated twice ({where(first)} and "
-            f"{where(i)}); keep one label per item."
+            f"{name}: the item {shown(frame['item'].iloc[i])} is adjudicated twice "
+            f"({where(first)} and {where(i)}); keep one label per item."
         )
     position = item_keys(codes.items).get_indexer(keys)
     unknown = np.flatnonzero(position < 0)
     if len(unknown):
-        shown = ", ".join(repr(x) for x in frame["item"].iloc[unknown[:5]].tolist())
+        listed = ", ".join(repr(x) for x in frame["item"].iloc[unknown[:5]].tolist())
         raise DataError(
             f"{name}: {len(unknown):,} adjudicated item(s) are not among the annotated items "
-            f"({shown}{' ...' if len(unknown) > 5 else ''}); adjudication settles annotated "
+            f"({listed}{' ...' if len(unknown) > 5 else ''}); adjudication settles annotated "
             "items, add a label for a new item to the annotations instead."
         )
     if "adjudicator" in columns:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from weaklabel._core.params import closest, parameter_error
 from weaklabel.annotations._build import label_text
-from weaklabel.annotations._codes import Codes, item_keys
+from weaklabel.annotations._codes import Codes, item_keys, shown
 from weaklabel.annotations._consensus import consensus_frame
 from weaklabel.exceptions import DataError
 
@@ -65,8 +65,8 @@ def _gold(gold: Any, codes: Codes, owner: str) -> np.ndarray:
             continue
         if text not in index:
             raise DataError(
-                f"{owner}: the gold label of item {keys[i]!r} is {value!r}, which is not a class "
-                f"name; the classes are {', '.join(map(repr, codes.classes))}."
+                f"{owner}: the gold label of item {shown(keys[i])} is {value!r}, which is not a "
+                f"class name; the classes are {', '.join(map(repr, codes.classes))}."
             )
         labels[i] = index[text]
     position = item_keys(keys).get_indexer(item_keys(codes.items))

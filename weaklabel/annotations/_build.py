@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from weaklabel._votes.names import resolve_classes
-from weaklabel.annotations._codes import Codes
+from weaklabel.annotations._codes import Codes, shown
 from weaklabel.exceptions import AnnotationWarning, DataError
 
 __all__ = ["build_codes", "label_text", "sorted_classes"]
@@ -170,11 +170,12 @@ def _times(values: Any, where: Callable[[int], str], source: str) -> np.ndarray:
                     pd.to_datetime(series.iloc[i], utc=True, format="ISO8601")
                 except (ValueError, TypeError):
                     raise DataError(
-                        f"{source}: {where(int(i))}: the created_at {series.iloc[i]!r} is not "
+                        f"{source}: {where(int(i))}: the created_at {shown(series.iloc[i])} is not "
                         "an ISO 8601 time (such as 2024-05-01T12:30:00Z)."
                     ) from None
             raise
-        out[present] = parsed.to_numpy().astype("datetime64[ns]").astype(np.int64)
+        naive = parsed.dt.tz_localize(None).astype("datetime64[ns]")  # UTC, as nanoseconds
+        out[present] = naive.to_numpy().view(np.int64)
     return out
 
 
@@ -198,7 +199,7 @@ def keep_latest(codes: Codes, source: str) -> Codes:
     rule = "the latest by created_at" if codes.created_at is not None else "the last in the file"
     warnings.warn(
         f"{source}: {replaced:,} annotation(s) label an item that the same annotator labeled "
-        f"again (e.g. item {codes.items[codes.item[i]]!r} by "
+        f"again (e.g. item {shown(codes.items[codes.item[i]])} by "
         f"{codes.annotators[codes.annotator[i]]!r}); kept {rule} for each.",
         AnnotationWarning,
         stacklevel=3,

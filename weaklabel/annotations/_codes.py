@@ -24,7 +24,7 @@ from weaklabel.exceptions import DataError
 if TYPE_CHECKING:
     from weaklabel.annotations._table import Annotations
 
-__all__ = ["Codes", "class_counts", "item_key", "item_keys", "paired_codes", "pairs"]
+__all__ = ["Codes", "class_counts", "item_key", "item_keys", "paired_codes", "pairs", "shown"]
 
 _INTEGER = re.compile(r"-?(0|[1-9][0-9]*)")
 
@@ -88,6 +88,11 @@ def pairs(codes: Codes) -> tuple[np.ndarray, np.ndarray]:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty
     return np.concatenate(first), np.concatenate(second)
+
+
+def shown(value: Any) -> str:
+    """``repr`` of an id for messages: ``7``, not ``np.int64(7)``."""
+    return repr(value.item() if isinstance(value, np.generic) else value)
 
 
 def item_key(value: Any) -> Any:

@@ -52,11 +52,11 @@ def gold_array(
     position = item_keys(votes.row_ids).get_indexer(item_keys(codes.items))
     missing = np.flatnonzero(position < 0)
     if len(missing) and unknown_items == "raise":
-        shown = ", ".join(repr(x) for x in codes.items[missing[:5]].tolist())
+        listed = ", ".join(repr(x) for x in codes.items[missing[:5]].tolist())
         sample = ", ".join(repr(x) for x in votes.row_ids[:3].tolist())
         raise DataError(
             f"{owner}: {len(missing):,} of the {codes.n_items:,} annotated items are no row of "
-            f"the votes ({shown}{' ...' if len(missing) > 5 else ''}; row ids look like "
+            f"the votes ({listed}{' ...' if len(missing) > 5 else ''}; row ids look like "
             f"{sample}). Annotate rows of these votes (items are their row ids), or pass "
             "unknown_items='ignore' to leave those items out."
         )
@@ -73,7 +73,7 @@ def gold_array(
         i = int(np.flatnonzero(hard)[0])
         names = votes.class_names or tuple(str(c) for c in range(votes.cardinality))
         raise DataError(
-            f"{owner}: the item {codes.items[np.flatnonzero(found)[i]]!r} is adjudicated as "
+            f"{owner}: the item {shown(codes.items[np.flatnonzero(found)[i]])} is adjudicated as "
             f"{names[out[rows[i]]]!r} but the gold says {names[given[rows[i]]]!r} "
             f"({int(hard.sum()):,} such item(s)); correct the gold or the adjudication."
         )

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import scipy.sparse as sp
 
-from weaklabel._core.params import check_float, check_int
+from weaklabel._core.params import Interval, check_int, validate_params
 from weaklabel._core.random import RandomState, check_random_state
 from weaklabel.annotations._codes import class_counts, paired_codes
 from weaklabel.exceptions import DataError
@@ -153,9 +153,10 @@ def krippendorff_alpha_interval(
     """
     owner = "krippendorff_alpha_interval"
     n_boot = check_int("n_boot", n_boot, owner=owner, minimum=1)
-    level = check_float("level", level, owner=owner, minimum=0, maximum=1, exclusive_minimum=True)
-    if level >= 1:
-        raise DataError(f"{owner}: level must be below 1 (a share such as 0.95); got {level}.")
+    validate_params(
+        {"level": level}, {"level": [Interval(float, 0, 1, closed="neither")]}, owner=owner
+    )
+    level = float(level)
     rng = check_random_state(random_state, owner=owner)
     counts, m = _counts(ann, owner)
     alpha = alpha_from_counts(counts, m)

@@ -91,11 +91,12 @@ def _load(path: Path) -> list[Any]:
     try:
         tasks = json.loads(text)
     except json.JSONDecodeError as exc:
-        ends = exc.pos >= len(text.rstrip())
-        why = "the file ends in the middle of the JSON (truncated?)" if ends else exc.msg
+        why = exc.msg
+        if not text.rstrip().endswith("]"):
+            why += "; the file ends in the middle of the export (truncated?)"
         raise DataError(
             f"{path}, line {exc.lineno}, column {exc.colno} (character {exc.pos}): not valid "
-            f"JSON: {why}. Export the project from Label Studio again."
+            f"JSON ({why}). Export the project from Label Studio again."
         ) from exc
     if not isinstance(tasks, list):
         raise DataError(
