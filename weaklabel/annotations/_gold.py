@@ -23,7 +23,7 @@ import numpy as np
 from weaklabel._core.params import check_choice
 from weaklabel._votes.gold import UNKNOWN, as_gold
 from weaklabel._votes.matrix import VoteMatrix
-from weaklabel.annotations._codes import Codes, item_keys
+from weaklabel.annotations._codes import Codes, item_keys, shown
 from weaklabel.exceptions import AnnotationWarning, DataError, ParameterError
 
 __all__ = ["UNKNOWN_ITEMS", "gold_array"]
