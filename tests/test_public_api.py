@@ -8,6 +8,7 @@ import pytest
 
 import weaklabel
 import weaklabel.analysis
+import weaklabel.annotations
 import weaklabel.datasets
 import weaklabel.exceptions
 import weaklabel.models
@@ -66,6 +67,20 @@ EXPECTED = {
         "lf_pairs",
         "lf_summary",
         "wilson_interval",
+    ],
+    weaklabel.annotations: [
+        "CONSENSUS_METHODS",
+        "AlphaInterval",
+        "Annotations",
+        "annotator_confusion",
+        "annotator_summary",
+        "class_agreement",
+        "cohen_kappa",
+        "cohen_kappa_matrix",
+        "fleiss_kappa",
+        "krippendorff_alpha",
+        "krippendorff_alpha_interval",
+        "percent_agreement",
     ],
     weaklabel.exceptions: [
         "AnnotationWarning",

@@ -49,7 +49,8 @@ def sorted_classes(labels: Sequence[str]) -> tuple[str, ...]:
 def _missing(values: Any) -> np.ndarray:
     series = values if isinstance(values, pd.Series) else pd.Series(values, dtype=object)
     missing = series.isna().to_numpy(dtype=bool, copy=True)
-    if series.dtype == object or pd.api.types.is_string_dtype(series.dtype):
+    kind = pd.api.types.infer_dtype(series, skipna=True)
+    if kind in ("string", "mixed", "mixed-integer"):  # some values are text
         text = series.astype(object)
         blank = text.str.strip().eq("").fillna(False)  # non-strings give NaN: not blank
         missing |= blank.to_numpy(dtype=bool)
