@@ -123,3 +123,21 @@ def test_interval_parameters_are_checked():
         krippendorff_alpha_interval(ann, random_state=-1)
     with pytest.raises(ParameterError, match=r"'level' parameter .* must be a float > 0 and < 1"):
         krippendorff_alpha_interval(ann, level=1.0)
+
+
+def test_interval_matches_a_plain_bootstrap_over_items():
+    rng = np.random.default_rng(1)
+    truth = rng.integers(0, 3, size=400)
+    dense = np.where(rng.random((400, 3)) < 0.7, truth[:, None], rng.integers(0, 3, (400, 3)))
+    dense[rng.random((400, 3)) < 0.2] = -1  # missing labels
+    rows = [(u, f"a{j}", int(dense[u, j])) for u in range(400) for j in range(3) if dense[u, j] >= 0]
+    ann = Annotations.from_frame(pd.DataFrame(rows, columns=["item", "annotator", "label"]))
+    pairable = dense[(dense >= 0).sum(axis=1) >= 2]
+    plain = []
+    for _ in range(2000):  # the textbook bootstrap: draw items with replacement
+        sample = pairable[rng.integers(0, len(pairable), len(pairable))]
+        plain.append(brute_force_alpha(sample, 3) if len(sample) else np.nan)
+    low, high = np.quantile(plain, [0.025, 0.975])
+    ours = krippendorff_alpha_interval(ann, n_boot=2000, random_state=0)
+    assert ours.low == pytest.approx(low, abs=0.015)
+    assert ours.high == pytest.approx(high, abs=0.015)

@@ -75,6 +75,19 @@ def _alpha(a: Any, n: Any, n_c: np.ndarray) -> Any:
     return np.where(np.abs(denominator) > 1e-9, alpha, np.nan)
 
 
+def _patterns(counts: sp.csr_matrix, m: np.ndarray) -> tuple[Any, np.ndarray, np.ndarray]:
+    """The distinct count rows, their sizes and how many items have each.
+
+    Alpha depends on the items only through their count rows, so drawing items with replacement
+    is drawing rows with probabilities ``freq / n_items``: one multinomial draw per resample,
+    over a few patterns (21 for 5 annotators and 3 classes) instead of every item.
+    """
+    if counts.shape[0] * counts.shape[1] > 20_000_000:  # too wide to compare rows densely
+        return counts, m, np.ones(len(m), dtype=np.int64)
+    unique, freq = np.unique(counts.toarray(), axis=0, return_counts=True)
+    return unique, unique.sum(axis=1), freq
+
+
 def _counts(ann: Annotations, owner: str) -> tuple[sp.csr_matrix, np.ndarray]:
     codes = paired_codes(ann, owner)
     return class_counts(codes), codes.per_item()
@@ -137,7 +150,9 @@ def krippendorff_alpha_interval(
 
     ``n_boot`` resamples of the pairable items (with replacement), seeded by ``random_state``;
     ``low`` and ``high`` are the ``(1 - level) / 2`` and ``(1 + level) / 2`` quantiles of their
-    alphas (resamples where alpha is undefined are left out of the quantiles).
+    alphas (resamples where alpha is undefined are left out of the quantiles). Items with the
+    same counts per class are interchangeable, so each resample is one multinomial draw over
+    the distinct count rows, which is the same distribution as drawing the items.
 
     Examples
     --------
@@ -162,17 +177,16 @@ def krippendorff_alpha_interval(
     alpha = alpha_from_counts(counts, m)
     if np.isnan(alpha):
         raise _undefined(owner)
-    pairable = np.flatnonzero(m >= 2)
-    units = len(pairable)
-    counts, m = counts[pairable], m[pairable]
-    batch = max(1, min(n_boot, 4_000_000 // max(units, 1)))
+    keep = m >= 2
+    patterns, sizes, freq = _patterns(counts[keep], m[keep])
+    units = int(freq.sum())
+    shares = freq / units
+    batch = max(1, min(n_boot, 4_000_000 // len(freq)))
     draws: list[np.ndarray] = []
     for start in range(0, n_boot, batch):
         b = min(batch, n_boot - start)
-        picks = rng.integers(0, units, size=(b, units))
-        offsets = (np.arange(b) * units)[:, None]
-        weights = np.bincount((picks + offsets).ravel(), minlength=b * units).reshape(b, units)
-        a, n, n_c = _sums(counts, m, weights.astype(np.float64))
+        weights = rng.multinomial(units, shares, size=b).astype(np.float64)
+        a, n, n_c = _sums(patterns, sizes, weights)
         draws.append(_alpha(a, n, n_c))
     values = np.concatenate(draws)
     values = values[~np.isnan(values)]
