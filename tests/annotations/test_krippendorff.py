@@ -130,7 +130,9 @@ def test_interval_matches_a_plain_bootstrap_over_items():
     truth = rng.integers(0, 3, size=400)
     dense = np.where(rng.random((400, 3)) < 0.7, truth[:, None], rng.integers(0, 3, (400, 3)))
     dense[rng.random((400, 3)) < 0.2] = -1  # missing labels
-    rows = [(u, f"a{j}", int(dense[u, j])) for u in range(400) for j in range(3) if dense[u, j] >= 0]
+    rows = [
+        (u, f"a{j}", int(dense[u, j])) for u in range(400) for j in range(3) if dense[u, j] >= 0
+    ]
     ann = Annotations.from_frame(pd.DataFrame(rows, columns=["item", "annotator", "label"]))
     pairable = dense[(dense >= 0).sum(axis=1) >= 2]
     plain = []

@@ -142,6 +142,17 @@ def cohen_kappa_matrix(ann: Annotations) -> pd.DataFrame:
 
     The diagonal is 1; a pair that shares no item, or whose kappa is undefined (both gave one
     class to every shared item), is NaN.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from weaklabel.annotations import Annotations, cohen_kappa_matrix
+    >>> ann = Annotations.from_frame(pd.DataFrame({
+    ...     "item": [1, 1, 2, 2, 3, 3, 4],
+    ...     "annotator": ["a", "b", "a", "b", "a", "b", "c"],
+    ...     "label": ["x", "x", "y", "y", "x", "y", "x"]}))
+    >>> cohen_kappa_matrix(ann).round(2).values.tolist()  # c shares no item with a or b
+    [[1.0, 0.4, nan], [0.4, 1.0, nan], [nan, nan, 1.0]]
     """
     codes = paired_codes(ann, "cohen_kappa_matrix")
     m, k = len(codes.annotators), codes.k
@@ -175,6 +186,17 @@ def fleiss_kappa(ann: Annotations) -> float:
     DataError
         Items were rated by different numbers of annotators: use
         :func:`krippendorff_alpha`, which allows missing labels.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from weaklabel.annotations import Annotations, fleiss_kappa
+    >>> ann = Annotations.from_frame(pd.DataFrame({
+    ...     "item": [1, 1, 2, 2, 3, 3],
+    ...     "annotator": ["a", "b", "c", "d", "a", "d"],  # two raters per item, not the same two
+    ...     "label": ["x", "x", "y", "y", "x", "y"]}))
+    >>> round(fleiss_kappa(ann), 4)
+    0.3333
     """
     codes = paired_codes(ann, "fleiss_kappa")
     m = codes.per_item()
@@ -204,7 +226,19 @@ def fleiss_kappa(ann: Annotations) -> float:
 def class_agreement(ann: Annotations) -> pd.DataFrame:
     """Agreement on each class: one row per class with ``class``, ``n_labels`` (labels of that
     class on items with >= 2 labels), ``specific_agreement`` and ``alpha`` (Krippendorff's alpha
-    of the class against all others; NaN where undefined)."""
+    of the class against all others; NaN where undefined).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from weaklabel.annotations import Annotations, class_agreement
+    >>> ann = Annotations.from_frame(pd.DataFrame({
+    ...     "item": [1, 1, 2, 2, 3, 3],
+    ...     "annotator": ["a", "b"] * 3,
+    ...     "label": ["x", "x", "y", "z", "z", "z"]}))
+    >>> class_agreement(ann)[["class", "n_labels", "specific_agreement"]].values.tolist()
+    [['x', 2, 1.0], ['y', 1, 0.0], ['z', 3, 0.6666666666666666]]
+    """
     codes = paired_codes(ann, "class_agreement")
     counts = class_counts(codes)
     m = codes.per_item()

@@ -248,7 +248,18 @@ class Annotations:
     def consensus_table(self, *, method: str = "dawid-skene") -> pd.DataFrame:
         """One row per item: ``item``, ``label``, ``confidence`` (the consensus probability of
         the label), ``n_annotators``, ``n_agree`` (annotators who gave that label) and
-        ``adjudicated``."""
+        ``adjudicated``.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from weaklabel.annotations import Annotations
+        >>> ann = Annotations.from_frame(pd.DataFrame({
+        ...     "item": [1, 1, 1, 2], "annotator": ["a", "b", "c", "a"],
+        ...     "label": ["x", "x", "y", "y"]}))
+        >>> ann.consensus_table(method="majority").round(3).values.tolist()
+        [[1, 'x', 0.667, 3, 2, False], [2, 'y', 1.0, 1, 1, False]]
+        """
         adjudicated = self._adjudication
         override = None if adjudicated is None else (adjudicated.item, adjudicated.label)
         return consensus_frame(self._codes, override, method, owner="Annotations.consensus_table")
@@ -285,6 +296,18 @@ class Annotations:
         ``adjudication`` is a CSV or JSON Lines file, or a DataFrame, with the columns ``item``,
         ``label`` and optionally ``adjudicator``. The annotations themselves (and so every
         agreement statistic) are unchanged; a second call overrides the first item by item.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from weaklabel.annotations import Annotations
+        >>> ann = Annotations.from_frame(pd.DataFrame({
+        ...     "item": [1, 1, 2], "annotator": ["a", "b", "a"], "label": ["x", "y", "y"]}))
+        >>> settled = ann.with_adjudication(pd.DataFrame({"item": [1], "label": ["y"]}))
+        >>> settled.consensus(method="majority").tolist()
+        ['y', 'y']
+        >>> settled.for_adjudication()["item"].tolist()  # item 2 still has one annotator
+        [2]
         """
         new = read_adjudication(adjudication, self._codes)
         return Annotations(self._codes, adjudication=merge_adjudication(self._adjudication, new))
