@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
@@ -25,3 +26,20 @@ def dense_votes(
 def vote_matrices(draw: st.DrawFn, **kwargs: int) -> VoteMatrix:
     dense, k = draw(dense_votes(**kwargs))
     return VoteMatrix.from_dense(dense, cardinality=k)
+
+
+@st.composite
+def annotation_tables(
+    draw: st.DrawFn, *, max_items: int = 25, max_annotators: int = 5, max_classes: int = 4
+) -> tuple[np.ndarray, list[str], pd.DataFrame]:
+    """A dense items x annotators label array (-1 = not labeled), the class names, and the same
+    annotations as a long frame (item, annotator, label)."""
+    k = draw(st.integers(2, max_classes))
+    n = draw(st.integers(1, max_items))
+    m = draw(st.integers(2, max_annotators))
+    dense = draw(arrays(np.int64, (n, m), elements=st.integers(-1, k - 1)))
+    classes = [f"c{c}" for c in range(k)]
+    rows = [
+        (u, f"a{j}", classes[dense[u, j]]) for u in range(n) for j in range(m) if dense[u, j] >= 0
+    ]
+    return dense, classes, pd.DataFrame(rows, columns=["item", "annotator", "label"])

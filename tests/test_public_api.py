@@ -9,6 +9,7 @@ import pytest
 import weaklabel
 import weaklabel.active
 import weaklabel.analysis
+import weaklabel.annotations
 import weaklabel.datasets
 import weaklabel.exceptions
 import weaklabel.models
@@ -69,7 +70,22 @@ EXPECTED = {
         "lf_summary",
         "wilson_interval",
     ],
+    weaklabel.annotations: [
+        "CONSENSUS_METHODS",
+        "AlphaInterval",
+        "Annotations",
+        "annotator_confusion",
+        "annotator_summary",
+        "class_agreement",
+        "cohen_kappa",
+        "cohen_kappa_matrix",
+        "fleiss_kappa",
+        "krippendorff_alpha",
+        "krippendorff_alpha_interval",
+        "percent_agreement",
+    ],
     weaklabel.exceptions: [
+        "AnnotationWarning",
         "ConvergenceWarning",
         "DependencyWarning",
         "DataError",

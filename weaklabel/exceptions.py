@@ -18,7 +18,8 @@ Every error is a :class:`WeaklabelError`; each kind also subclasses the builtin 
 
 Warnings (each a ``UserWarning``): :class:`ConvergenceWarning` when a model's fit stopped before
 it converged; :class:`DependencyWarning` when a model leaves out dependency edges it cannot model
-jointly.
+jointly; :class:`AnnotationWarning` when reading annotations kept only the latest of repeated
+labels, or left out annotations that hold no label (each counted in the message).
 
 Messages name the culprit (parameter, labeling function, row, column, file and line) and say how
 to fix it.
@@ -27,6 +28,7 @@ to fix it.
 from __future__ import annotations
 
 __all__ = [
+    "AnnotationWarning",
     "ConvergenceWarning",
     "DependencyWarning",
     "DataError",
@@ -86,6 +88,10 @@ class MissingDependencyError(WeaklabelError, ImportError):
 
 class ConvergenceWarning(UserWarning):
     """A model's fit stopped at its iteration limit before it converged."""
+
+
+class AnnotationWarning(UserWarning):
+    """Annotations were read by a documented rule that left some out (repeats, empty answers)."""
 
 
 class DependencyWarning(UserWarning):
