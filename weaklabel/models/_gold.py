@@ -27,7 +27,7 @@ from scipy.special import gammaln, logsumexp
 __all__ = ["PRIOR_CONTAMINATION", "PRIOR_STRENGTH", "PatternGold"]
 
 #: Centre of the prior on the strength: the weight of the model's opinion, in gold labels.
-PRIOR_STRENGTH = 2.0
+PRIOR_STRENGTH = 5.0
 #: Mean of the prior on the contamination: how often a pattern's model is wrong, before gold.
 PRIOR_CONTAMINATION = 0.1
 _STRENGTHS = np.exp(np.linspace(np.log(0.1), np.log(1000.0), 61))
