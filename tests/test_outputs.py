@@ -23,7 +23,7 @@ from weaklabel._io.outdir import MANIFEST, read_manifest
 from weaklabel._io.temps import temp_name
 from weaklabel.cli import _commands as commands
 from weaklabel.cli import main
-from weaklabel.cli._job import OUTPUT_FILES, check_out_dir
+from weaklabel.cli._job import LEGACY_OUTPUT_FILES, OUTPUT_FILES, check_out_dir
 
 KILL_AFTER_FIRST_FILE = """
 import os, signal, sys
@@ -170,7 +170,7 @@ def test_an_empty_folder_and_a_folder_of_older_outputs_are_replaced(fixtures, wo
     empty, legacy = work / "empty", work / "legacy"
     empty.mkdir()
     legacy.mkdir()
-    for name in OUTPUT_FILES.values():
+    for name in LEGACY_OUTPUT_FILES:
         (legacy / name).write_text("from a version that wrote no manifest")
     for out in (empty, legacy):
         assert main(run_args(fixtures, out)) == 0

@@ -25,12 +25,15 @@ def write_labels_jsonl(
     row_ids: Sequence[Any] | np.ndarray,
     class_names: Sequence[str],
     texts: Sequence[Any] | None = None,
+    sources: Sequence[str] | None = None,
 ) -> None:
-    """Write one JSON object per row: ``id``, ``label``, ``probs``, ``confidence`` (and ``text``).
+    """Write one JSON object per row: ``id``, ``label``, ``probs``, ``confidence``, ``source``
+    (and ``text``).
 
     ``label`` is the class name of ``labels[i]``, ``probs`` maps each class name to its
-    probability, and ``confidence`` is the probability of the chosen label. The file is written
-    atomically.
+    probability, ``confidence`` is the probability of the chosen label, and ``source`` says where
+    the label comes from (``"lf"``: the label model; ``"gold"``: people's labels), ``"lf"`` for
+    every row unless ``sources`` gives one per row. The file is written atomically.
 
     Examples
     --------
@@ -40,8 +43,8 @@ def write_labels_jsonl(
     >>> write_labels_jsonl(path, np.array([[0.25, 0.75]]), np.array([1]), row_ids=["a"],
     ...                    class_names=["ham", "spam"], texts=["Subscribe!"])
     >>> record = json.loads(path.read_text())
-    >>> record["label"], record["probs"], record["confidence"], record["text"]
-    ('spam', {'ham': 0.25, 'spam': 0.75}, 0.75, 'Subscribe!')
+    >>> record["label"], record["probs"], record["confidence"], record["source"], record["text"]
+    ('spam', {'ham': 0.25, 'spam': 0.75}, 0.75, 'lf', 'Subscribe!')
     """
     probs = np.asarray(probs, dtype=np.float64)
     n = probs.shape[0]
@@ -50,9 +53,14 @@ def write_labels_jsonl(
             f"write_labels_jsonl: probs must be n x {len(class_names)} (one column per class); "
             f"got shape {probs.shape}."
         )
-    if len(labels) != n or len(row_ids) != n or (texts is not None and len(texts) != n):
+    if (
+        len(labels) != n
+        or len(row_ids) != n
+        or (texts is not None and len(texts) != n)
+        or (sources is not None and len(sources) != n)
+    ):
         raise DataError(
-            "write_labels_jsonl: probs, labels, row_ids and texts must have one row each."
+            "write_labels_jsonl: probs, labels, row_ids, texts and sources must have one row each."
         )
     names = list(class_names)
     ids = np.asarray(row_ids).tolist()
@@ -66,6 +74,7 @@ def write_labels_jsonl(
                 "label": names[label],
                 "probs": dict(zip(names, row, strict=True)),
                 "confidence": row[label],
+                "source": "lf" if sources is None else str(sources[i]),
             }
             if text_values is not None:
                 record["text"] = _text(text_values[i])

@@ -23,6 +23,7 @@ from weaklabel._analysis.summary import lf_summary
 from weaklabel._core.columns import require_column
 from weaklabel._core.random import check_random_state
 from weaklabel._io.atomic import atomic_write
+from weaklabel._report.annotations import annotation_section
 from weaklabel._report.figures import cards, lf_figures, overview_figures
 from weaklabel._report.tables import example_table, explanations, label_tables, lf_table
 from weaklabel._votes.matrix import VoteMatrix
@@ -73,6 +74,7 @@ def build_report(
     per_lf: int = 3,
     n_explanations: int = 3,
     random_state: int | None = 0,
+    annotations: Any = None,
 ) -> Report:
     """Build the HTML report of a fitted model on ``votes``.
 
@@ -103,7 +105,10 @@ def build_report(
     n_explanations : int
         Least confident rows explained vote by vote.
     random_state : int, optional
-        Seed for the example rows.
+        Seed for the example rows (and the bootstrap of the annotators' agreement).
+    annotations : weaklabel.annotations.Annotations, optional
+        People's labels: adds an Annotations section (agreement, each annotator, the items to
+        adjudicate).
     """
     if not isinstance(votes, VoteMatrix):
         raise DataError("build_report expects the VoteMatrix the model was fitted on.")
@@ -143,6 +148,7 @@ def build_report(
     context.update(label_tables(labels))
     context["example_columns"], context["example_rows"] = example_table(examples, texts, names)
     context["explanations"] = explanations(model, votes, probs, texts, names, n_explanations)
+    context["annotations"] = annotation_section(annotations, random_state)
     return Report(_render(context))
 
 

@@ -54,6 +54,11 @@ def run(args: argparse.Namespace) -> None:
         title = str(args.data)
     suite = load_lfs(lfs_source)
     classes = _classes(args, suite.classes)
+    annotations = None
+    if args.annotations is not None:
+        from weaklabel.cli._loop import read_annotations
+
+        annotations = read_annotations(args, classes)
     result = run_job(
         data,
         suite.lfs,
@@ -70,6 +75,7 @@ def run(args: argparse.Namespace) -> None:
         random_state=args.seed,
         progress=not args.quiet,
         title=title,
+        annotations=annotations,
     )
     _report_run(args, result)
 

@@ -28,9 +28,16 @@ from weaklabel._report.report import Report, build_report
 from weaklabel._votes.gold import UNKNOWN, as_gold
 from weaklabel._votes.matrix import VoteMatrix
 from weaklabel._votes.names import class_names_or_default
+from weaklabel.cli._rounds import (
+    ROUNDS_FILE,
+    cross_validated_accuracy,
+    previous_rounds,
+    round_record,
+    write_rounds,
+)
 from weaklabel.models import BaseLabelModel, MajorityVote, model_class
 
-__all__ = ["OUTPUT_FILES", "JobResult", "check_out_dir", "run_job"]
+__all__ = ["LEGACY_OUTPUT_FILES", "OUTPUT_FILES", "JobResult", "check_out_dir", "run_job"]
 
 #: What ``run_job`` writes into its output folder.
 OUTPUT_FILES = {
@@ -39,7 +46,11 @@ OUTPUT_FILES = {
     "summary": "lf_summary.csv",
     "model": "model.json",
     "report": "report.html",
+    "rounds": ROUNDS_FILE,
 }
+#: What versions before the manifest (.weaklabel-run.json) wrote: a folder holding only these
+#: files is ours to replace.
+LEGACY_OUTPUT_FILES = ("labels.jsonl", "votes.npz", "lf_summary.csv", "model.json", "report.html")
 
 
 @dataclass(frozen=True)
@@ -84,12 +95,17 @@ def run_job(
     random_state: int | None = 0,
     progress: bool = True,
     title: str = "",
+    annotations: Any = None,
 ) -> JobResult:
     """Label ``data`` with ``lfs``; write labels, votes, summary, model and report into ``out_dir``.
 
     The gold column, when named, is hidden from the LFs and used only to score. The text column is
     written beside each label and, when the data has no ``text`` column, is also shown to the LFs
-    as ``x.text``. ``out_dir`` is checked before the work starts (see :func:`check_out_dir`).
+    as ``x.text``. ``annotations`` (:class:`~weaklabel.annotations.Annotations`) are people's
+    labels: their consensus is the gold the model is fitted with, the annotated rows keep it as
+    their label (``source: gold``), and the report gains an Annotations section. Every run adds a
+    line to ``rounds.jsonl``. ``out_dir`` is checked before the work starts (see
+    :func:`check_out_dir`).
     """
     check_out_dir(out_dir)
     columns = [str(c) for c in data.columns]
@@ -112,10 +128,29 @@ def run_job(
         progress=progress,
     )
     gold = None if gold_column is None else as_gold(data[gold_column].tolist(), votes)
+    people = None if annotations is None else annotations.to_gold(votes)
     model_obj = _make_model(model, votes.cardinality, random_state, progress)
-    model_obj.fit(votes)
+    model_obj.fit(votes, gold=people)
     probs = model_obj.predict_proba(votes)
     labels = model_obj.predict(votes)
+    sources = np.full(votes.n_rows, "lf", dtype=object)
+    if people is not None:  # annotated rows keep people's label
+        known = people != UNKNOWN
+        probs[known] = np.eye(votes.cardinality)[people[known]]
+        labels = np.where(known, people, labels)
+        sources[known] = "gold"
+    previous = previous_rounds(out_dir)
+    cv = None
+    if people is not None:
+
+        def make() -> BaseLabelModel:
+            return _make_model(model, votes.cardinality, random_state, False)
+
+        cv = cross_validated_accuracy(make, votes, people, random_state)
+    rounds = [
+        *previous,
+        round_record(previous, model=model, gold=people, cv_accuracy=cv, annotations=annotations),
+    ]
     summary = lf_summary(votes, gold=gold, model=model_obj)
     scores = None if gold is None else _scores(votes, gold, model, labels, random_state)
     report = build_report(
@@ -128,8 +163,10 @@ def run_job(
         descriptions={lf.name: lf.description for lf in lfs},
         title=title,
         random_state=random_state,
+        annotations=annotations,
     )
-    files = _write(out_dir, votes, model_obj, probs, labels, summary, data, text_column, report)
+    outputs = _Outputs(votes, model_obj, probs, labels, sources, summary, report, rounds)
+    files = _write(out_dir, outputs, data, text_column)
     return JobResult(votes, model_obj, probs, labels, summary, scores, files)
 
 
@@ -137,10 +174,10 @@ def check_out_dir(out_dir: str | Path) -> Path:
     """Check that ``out_dir`` can receive a run's outputs; call it before the work starts.
 
     It must be new, empty, or hold only what weaklabel wrote there: a folder with a manifest, or
-    (from versions that wrote none) only files named as in :data:`OUTPUT_FILES`. Its parent is
+    (from versions that wrote none) only the files of :data:`LEGACY_OUTPUT_FILES`. Its parent is
     created when missing; what a killed run left there is cleaned up. Returns the folder.
     """
-    return check_output_folder(out_dir, legacy_names=OUTPUT_FILES.values())
+    return check_output_folder(out_dir, legacy_names=LEGACY_OUTPUT_FILES)
 
 
 def _make_model(name: str, k: int, random_state: int | None, progress: bool) -> BaseLabelModel:
@@ -175,27 +212,41 @@ def _scores(
     return frame
 
 
+@dataclass(frozen=True)
+class _Outputs:
+    """What a run writes."""
+
+    votes: VoteMatrix
+    model: BaseLabelModel
+    probs: np.ndarray
+    labels: np.ndarray
+    sources: np.ndarray
+    summary: pd.DataFrame
+    report: Report
+    rounds: list[dict[str, Any]]
+
+
 def _write(
-    out_dir: str | Path,
-    votes: VoteMatrix,
-    model: BaseLabelModel,
-    probs: np.ndarray,
-    labels: np.ndarray,
-    summary: pd.DataFrame,
-    data: pd.DataFrame,
-    text_column: str | None,
-    report: Report,
+    out_dir: str | Path, out: _Outputs, data: pd.DataFrame, text_column: str | None
 ) -> dict[str, Path]:
+    votes = out.votes
     classes = class_names_or_default(votes.class_names, votes.cardinality)
     texts = None if text_column is None else data[text_column].tolist()
-    with output_folder(out_dir, legacy_names=OUTPUT_FILES.values()) as staging:
+    with output_folder(out_dir, legacy_names=LEGACY_OUTPUT_FILES) as staging:
         files = {kind: staging / name for kind, name in OUTPUT_FILES.items()}
         votes.save(files["votes"])
-        model.save(files["model"])
+        out.model.save(files["model"])
         with atomic_write(files["summary"]) as handle:
-            summary_table(summary, votes.class_names).to_csv(handle)
-        report.save(files["report"])
+            summary_table(out.summary, votes.class_names).to_csv(handle)
+        out.report.save(files["report"])
+        write_rounds(files["rounds"], out.rounds)
         write_labels_jsonl(
-            files["labels"], probs, labels, row_ids=votes.row_ids, class_names=classes, texts=texts
+            files["labels"],
+            out.probs,
+            out.labels,
+            row_ids=votes.row_ids,
+            class_names=classes,
+            texts=texts,
+            sources=out.sources.tolist(),
         )
     return {kind: Path(out_dir) / name for kind, name in OUTPUT_FILES.items()}

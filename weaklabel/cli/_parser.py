@@ -7,7 +7,9 @@ from pathlib import Path
 
 from weaklabel._io.readers import FORMATS
 from weaklabel._version import __version__
+from weaklabel.active import STRATEGIES
 from weaklabel.cli import _commands as handlers
+from weaklabel.cli import _loop as loop
 from weaklabel.cli._job import OUTPUT_FILES
 from weaklabel.models import model_names
 
@@ -52,6 +54,13 @@ def build_parser() -> argparse.ArgumentParser:
     _lf_options(run, required=False)
     run.add_argument("--out", type=Path, default=Path("out"), help="output folder (default: out/)")
     run.add_argument("--gold-column", metavar="C", help="column of gold labels (for scoring only)")
+    run.add_argument(
+        "--annotations",
+        type=Path,
+        help="people's labels (CSV, JSONL or a Label Studio export): their consensus is the gold "
+        "the model is fitted with, and the annotated rows keep it",
+    )
+    run.add_argument("--adjudication", type=Path, help="adjudicated labels (CSV: item, label)")
     _model_options(run)
     run.set_defaults(handler=handlers.run)
 
@@ -115,6 +124,57 @@ def build_parser() -> argparse.ArgumentParser:
         "--id-column", metavar="C", help="match --data rows to votes by this id column"
     )
     predict.set_defaults(handler=handlers.predict)
+
+    select = commands.add_parser(
+        "select",
+        parents=[common],
+        help="choose the rows people should label next (active learning)",
+        description=(
+            "Choose the next batch of rows to label with weaklabel.active.query, from saved votes "
+            "and a model fitted on them (with the annotations so far: weaklabel run "
+            "--annotations). Writes a CSV: row, id, score, strategy, the model's label and "
+            "confidence, rows with the same votes, and text with --data."
+        ),
+    )
+    select.add_argument("--votes", type=Path, required=True, help="votes.npz of the run")
+    select.add_argument("--model", type=Path, required=True, help="model.json of the run")
+    select.add_argument("--out", type=Path, required=True, help="the batch, as CSV")
+    select.add_argument("--n", type=int, default=25, help="rows to choose (default: 25)")
+    select.add_argument(
+        "--strategy", default="auto", choices=STRATEGIES, help="how to choose (default: auto)"
+    )
+    select.add_argument(
+        "--annotations", type=Path, help="labels so far (CSV, JSONL or a Label Studio export)"
+    )
+    select.add_argument("--adjudication", type=Path, help="adjudicated labels (CSV: item, label)")
+    select.add_argument("--data", type=Path, help="the data, to write each row's text")
+    select.add_argument("--format", choices=FORMATS, help="file format (default: from the suffix)")
+    select.add_argument("--encoding", default="utf-8", help="text encoding (default: utf-8)")
+    select.add_argument("--text-column", metavar="C", help="column of --data with the text")
+    select.add_argument(
+        "--id-column", metavar="C", help="match --data rows to the votes by this id column"
+    )
+    select.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    select.set_defaults(handler=loop.select)
+
+    agreement = commands.add_parser(
+        "agreement",
+        parents=[common],
+        help="how far the annotators agree",
+        description=(
+            "Print percent agreement, Fleiss' kappa, Krippendorff's alpha with a bootstrap "
+            "interval, Cohen's kappa for each pair of annotators, agreement per class, each "
+            "annotator against the consensus, and the items to adjudicate."
+        ),
+    )
+    agreement.add_argument(
+        "--annotations", type=Path, required=True, help="CSV, JSONL or a Label Studio export"
+    )
+    agreement.add_argument("--adjudication", type=Path, help="adjudicated labels (item, label)")
+    agreement.add_argument("--classes", metavar="A,B", help="class names, in class-index order")
+    agreement.add_argument("--out", type=Path, help="also write the annotator table as CSV")
+    agreement.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    agreement.set_defaults(handler=loop.agreement)
 
     report = commands.add_parser(
         "report",
