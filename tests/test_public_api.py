@@ -10,6 +10,7 @@ import weaklabel
 import weaklabel.analysis
 import weaklabel.datasets
 import weaklabel.exceptions
+import weaklabel.labelstudio
 import weaklabel.models
 
 EXPECTED = {
@@ -85,6 +86,13 @@ EXPECTED = {
         "load_youtube_spam",
         "make_dependent_votes",
         "make_votes",
+    ],
+    weaklabel.labelstudio: [
+        "Guidelines",
+        "guidelines",
+        "labeling_config",
+        "tasks",
+        "write_tasks",
     ],
 }
 
