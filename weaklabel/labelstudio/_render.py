@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 __all__ = ["Case", "ClassPart", "escape_markdown", "render_html", "render_markdown"]
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#!])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
 
 _INTRO = (
     "Choose the one class that fits each text. Each class comes with its description and clear "
