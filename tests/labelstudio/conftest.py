@@ -10,6 +10,7 @@ weaklabel never imports Label Studio, and neither do its tests.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import http.cookiejar
 import json
 import os
@@ -138,19 +139,22 @@ def _server_env(data_dir: Path) -> dict[str, str]:
     return env
 
 
+def _die_with_the_tests() -> None:
+    """Run in the server process before it starts: SIGTERM when the test process dies, even by
+    SIGKILL (Linux's PR_SET_PDEATHSIG), so that no server outlives its tests."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1: PR_SET_PDEATHSIG
+
+
 def _stop(process: subprocess.Popen[bytes]) -> None:
-    """Stop the server we started (and its process group, which we created): TERM, then KILL."""
+    """Stop the server we started, by its process id: SIGTERM, then SIGKILL."""
     if process.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
+        process.terminate()
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
+            process.kill()
             process.wait(timeout=20)
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(process.pid, signal.SIGKILL)  # anything it left behind in its group
 
 
 def _wait_until_healthy(process: subprocess.Popen[bytes], url: str, log: Path) -> float:
@@ -199,7 +203,7 @@ def label_studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabelStud
             stdin=subprocess.DEVNULL,
             stdout=output,
             stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group, so that stopping it stops all of it
+            preexec_fn=_die_with_the_tests,
         )
     try:
         started_in = _wait_until_healthy(process, url, log)

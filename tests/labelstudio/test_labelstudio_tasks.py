@@ -151,6 +151,7 @@ def test_a_selection_must_be_a_frame(data):
         ({"predictions": PROBS[:, :1]}, ParameterError, "shape"),
         ({"predictions": [[0.5, np.nan]] * 4}, DataError, r"predictions\[0, 1\] = nan"),
         ({"predictions": PROBS, "classes": ["spam", "ham"]}, ParameterError, "disagrees"),
+        ({"classes": ["spam", "ham"]}, ParameterError, "disagrees"),
     ],
 )
 def test_bad_arguments_are_refused_by_name(data, votes, kwargs, error, message):

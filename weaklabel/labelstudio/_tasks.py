@@ -157,6 +157,8 @@ def tasks(
         entry.update({name: json_value(fields[name][i]) for name in extra})
         out.append({"data": entry})
     if predictions is None:
+        if classes is not None:  # unused without predictions, but checked all the same
+            resolve_class_names(classes, votes, None, owner=owner)
         if score != "auto":
             raise parameter_error(
                 "score",
