@@ -17,6 +17,13 @@ from weaklabel import ABSTAIN, labeling_function
 CLASSES = ("ham", "spam")
 HAM, SPAM = range(len(CLASSES))
 
+#: What each class means, for the labeling guidelines (weaklabel.labelstudio.guidelines).
+CLASS_DESCRIPTIONS = {
+    "ham": "A comment about the video, the song or the artist, even when short or rude.",
+    "spam": "A comment that advertises: links away, asks for subscribers, views or likes, "
+    "promotes the author's own channel, or promises money or prizes.",
+}
+
 _LINK = re.compile(r"https?://|www\.|\.com\b|\.net\b|\.ly\b|\.co\b|bit\.ly", re.IGNORECASE)
 _CHECK_OUT = re.compile(
     r"\bch[ae]ck(ing)?\s*(it|me|us|this)?\s*out\b|\bcheck my\b|\bcheck (this|it)\b", re.IGNORECASE

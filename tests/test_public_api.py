@@ -12,6 +12,7 @@ import weaklabel.analysis
 import weaklabel.annotations
 import weaklabel.datasets
 import weaklabel.exceptions
+import weaklabel.labelstudio
 import weaklabel.models
 
 EXPECTED = {
@@ -103,6 +104,13 @@ EXPECTED = {
         "load_youtube_spam",
         "make_dependent_votes",
         "make_votes",
+    ],
+    weaklabel.labelstudio: [
+        "Guidelines",
+        "guidelines",
+        "labeling_config",
+        "tasks",
+        "write_tasks",
     ],
 }
 

@@ -65,3 +65,25 @@ def test_duplicate_names_in_a_file(tmp_path):
     )
     with pytest.raises(DataError, match="'x' appear"):
         load_lfs(path)
+
+
+def test_class_descriptions_are_read_and_checked(tmp_path):
+    path = tmp_path / "described.py"
+    path.write_text(
+        "from weaklabel import labeling_function\n"
+        "CLASSES = ('ham', 'spam')\n"
+        "CLASS_DESCRIPTIONS = {'spam': 'Ads.'}\n"
+        "@labeling_function\ndef a(x): return 1\n"
+    )
+    assert load_lfs(path).class_descriptions == {"spam": "Ads."}
+    assert load_lfs("labeling_functions.spam").class_descriptions.keys() == {"ham", "spam"}
+    path.write_text(path.read_text().replace("'spam': 'Ads.'", "'spma': 'Ads.'"))
+    with pytest.raises(DataError, match=r"describes 'spma', which is not one of its CLASSES"):
+        load_lfs(path)
+    path.write_text(path.read_text().replace("{'spma': 'Ads.'}", "['Ads.']"))
+    with pytest.raises(DataError, match="CLASS_DESCRIPTIONS must be a dict"):
+        load_lfs(path)
+
+
+def test_a_suite_without_descriptions_has_none(fixtures):
+    assert load_lfs(fixtures / "tiny_lfs.py").class_descriptions is None

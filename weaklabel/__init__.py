@@ -7,7 +7,7 @@ The package is built in wings, one per stage of the data flow, each importing on
 wings below it (checked by import-linter, see ``pyproject.toml``)::
 
     cli                       the command line: wires the calls below together
-    _report                   the HTML report
+    _report | labelstudio     the HTML report; Label Studio tasks, config and guidelines
     _analysis                 LF and label statistics (public door: weaklabel.analysis)
     models | _apply | datasets
                               label models; applying LFs (chunks, processes, checkpoints, Dask);

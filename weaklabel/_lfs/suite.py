@@ -7,7 +7,8 @@ import importlib
 import importlib.util
 import sys
 import traceback
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
@@ -30,18 +31,23 @@ class LFSuite:
         The file's ``CLASSES`` (class names in class-index order), when it defines them.
     source : str
         Where the suite came from (a path or a module name).
+    class_descriptions : dict of str to str or None
+        The file's ``CLASS_DESCRIPTIONS`` (class name -> what the class means, for the labeling
+        guidelines, :func:`weaklabel.labelstudio.guidelines`), when it defines them.
     """
 
     lfs: tuple[LabelingFunction, ...]
     classes: tuple[str, ...] | None
     source: str
+    class_descriptions: Mapping[str, str] | None = field(default=None, hash=False)
 
 
 def load_lfs(source: str | Path) -> LFSuite:
     """Load the labeling functions defined by a Python file or an importable module.
 
     Every module-level :class:`LabelingFunction` is collected in definition order; a module-level
-    list ``LFS`` overrides that choice and order. A module-level ``CLASSES`` gives the class names.
+    list ``LFS`` overrides that choice and order. A module-level ``CLASSES`` gives the class names,
+    and an optional ``CLASS_DESCRIPTIONS`` dict describes the classes (for labeling guidelines).
 
     Parameters
     ----------
@@ -86,7 +92,32 @@ def load_lfs(source: str | Path) -> LFSuite:
                 f"('ham', 'spam'); got {classes!r}."
             )
         classes = tuple(classes)
-    return LFSuite(lfs=tuple(lfs), classes=classes, source=name)
+    descriptions = _class_descriptions(module, name, classes)
+    return LFSuite(lfs=tuple(lfs), classes=classes, source=name, class_descriptions=descriptions)
+
+
+def _class_descriptions(
+    module: ModuleType, name: str, classes: tuple[str, ...] | None
+) -> dict[str, str] | None:
+    """The file's ``CLASS_DESCRIPTIONS``, checked: text per class, for classes it declares."""
+    given = getattr(module, "CLASS_DESCRIPTIONS", None)
+    if given is None:
+        return None
+    if not isinstance(given, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in given.items()
+    ):
+        raise DataError(
+            f"{name}: CLASS_DESCRIPTIONS must be a dict of class name to description (text), "
+            f"e.g. {{'spam': 'Ads and self-promotion.'}}; got {given!r}."
+        )
+    if classes is not None:
+        unknown = [k for k in given if k not in classes]
+        if unknown:
+            raise DataError(
+                f"{name}: CLASS_DESCRIPTIONS describes {unknown[0]!r}, which is not one of its "
+                f"CLASSES ({', '.join(classes)}); use the class names of CLASSES."
+            )
+    return dict(given)
 
 
 def _check_rebound_lfs(module: ModuleType, name: str) -> None:
