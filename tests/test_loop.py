@@ -41,12 +41,18 @@ def test_the_loop_round_after_round(fixtures, tmp_path, first_round, capsys):
     rounds = [json.loads(line) for line in (out / "rounds.jsonl").read_text().splitlines()]
     assert [r["round"] for r in rounds] == [1] and rounds[0]["gold_labels"] == 0
     batch_path = tmp_path / "batch.csv"
+    tasks_path = tmp_path / "tasks.json"
     code = run_cli("-q", "select", "--votes", out / "votes.npz", "--model", out / "model.json",
                    "--n", 3, "--out", batch_path, "--data", fixtures / "comments.csv",
-                   "--id-column", "comment_id", "--text-column", "body")  # fmt: skip
+                   "--id-column", "comment_id", "--text-column", "body",
+                   "--tasks", tasks_path)  # fmt: skip
     assert code == 0
     batch = pd.read_csv(batch_path)
     assert len(batch) == 3 and {"row", "id", "score", "strategy", "text"} <= set(batch.columns)
+    tasks = json.loads(tasks_path.read_text())
+    assert [t["data"]["row_id"] for t in tasks] == batch["id"].tolist()  # best first
+    assert [t["data"]["text"] for t in tasks] == batch["text"].tolist()
+    assert all(t["predictions"][0]["result"][0]["value"]["choices"] for t in tasks)
     data = pd.read_csv(fixtures / "comments.csv")
     truth = dict(zip(data["comment_id"], data["truth"], strict=True))
     annotations = tmp_path / "annotations.csv"
@@ -66,11 +72,14 @@ def test_the_loop_round_after_round(fixtures, tmp_path, first_round, capsys):
     assert rounds[1]["annotated_items"] == 3
     assert 0.0 <= rounds[1]["percent_agreement"] <= 1.0
     assert "Annotations</h2>" in (out / "report.html").read_text()
-    # the next batch leaves out what is labeled
+    # the next batch leaves out what is labeled; blind tasks carry no suggestion
     code = run_cli("-q", "select", "--votes", out / "votes.npz", "--model", out / "model.json",
-                   "--n", 5, "--out", batch_path, "--annotations", annotations)  # fmt: skip
+                   "--n", 5, "--out", batch_path, "--annotations", annotations,
+                   "--data", fixtures / "comments.csv", "--id-column", "comment_id",
+                   "--text-column", "body", "--tasks", tasks_path, "--blind")  # fmt: skip
     assert code == 0
     assert not set(pd.read_csv(batch_path)["id"]) & set(batch["id"])
+    assert all("predictions" not in t for t in json.loads(tasks_path.read_text()))
 
 
 def test_agreement_prints_the_tables(tmp_path, capsys):

@@ -26,7 +26,7 @@ from weaklabel.annotations import (
     krippendorff_alpha_interval,
     percent_agreement,
 )
-from weaklabel.exceptions import WeaklabelError
+from weaklabel.exceptions import DataError, WeaklabelError
 
 __all__ = ["agreement", "read_annotations", "select"]
 
@@ -44,6 +44,8 @@ def select(args: argparse.Namespace) -> None:
     from weaklabel.models import load_model
 
     check_output_file(args.out)
+    if args.tasks is not None:
+        check_output_file(args.tasks)
     votes = VoteMatrix.load(args.votes)
     model = load_model(args.model)
     data = None
@@ -64,8 +66,28 @@ def select(args: argparse.Namespace) -> None:
         batch = batch.assign(text=[texts[r] for r in batch["row"]])
     with atomic_write(args.out) as handle:
         batch.to_csv(handle, index=False)
+    if args.tasks is not None:
+        _write_tasks(args, batch, data, votes, model)
     if not args.quiet:
         print(batch.drop(columns=["text"], errors="ignore").to_string(index=False))
+
+
+def _write_tasks(
+    args: argparse.Namespace, batch: Any, data: Any, votes: VoteMatrix, model: Any
+) -> None:
+    """The batch as Label Studio tasks, best first (with the model's suggestion unless blind)."""
+    from weaklabel.labelstudio import tasks, write_tasks
+
+    if data is None:
+        raise DataError(
+            "select --tasks needs --data: Label Studio tasks hold each row's text. Pass the data "
+            "the votes were made from (and --id-column)."
+        )
+    column = args.text_column or "text"
+    probs = None if args.blind else model.predict_proba(votes)
+    chosen = tasks(data, votes, text_column=column, predictions=probs, model=model,
+                   selection=batch)  # fmt: skip
+    write_tasks(args.tasks, chosen)
 
 
 def _labeled(args: argparse.Namespace, votes: VoteMatrix, model: Any) -> np.ndarray:

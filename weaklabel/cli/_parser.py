@@ -154,6 +154,14 @@ def build_parser() -> argparse.ArgumentParser:
     select.add_argument(
         "--id-column", metavar="C", help="match --data rows to the votes by this id column"
     )
+    select.add_argument(
+        "--tasks", type=Path, help="also write the batch as Label Studio tasks (JSON import)"
+    )
+    select.add_argument(
+        "--blind",
+        action="store_true",
+        help="leave the model's suggestion out of the tasks (annotators label blind)",
+    )
     select.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     select.set_defaults(handler=loop.select)
 
