@@ -59,7 +59,7 @@ EXPECTED = {
         "model_class",
         "model_names",
     ],
-    weaklabel.active: ["STRATEGIES", "query"],
+    weaklabel.active: ["AUTO", "STRATEGIES", "query"],
     weaklabel.analysis: [
         "LabelSummary",
         "Report",

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from weaklabel import DataError, ParameterError, VoteMatrix
-from weaklabel.active import STRATEGIES, query
+from weaklabel.active import AUTO, STRATEGIES, query
 from weaklabel.datasets import make_votes
 from weaklabel.models import LabelModel, MajorityVote
 
@@ -44,7 +44,7 @@ def test_every_strategy_keeps_the_contract(votes, model, strategy):
     assert len(chosen) <= 5 and chosen["row"].is_unique
     assert chosen["id"].tolist() == [f"r{r}" for r in chosen["row"]]
     assert chosen["row"].dtype.kind == "i" and chosen["score"].dtype.kind == "f"
-    expected = "expected_gain" if strategy == "auto" else strategy
+    expected = AUTO if strategy == "auto" else strategy
     assert set(chosen["strategy"]) <= {expected}
     again = query(votes, model, 5, strategy=strategy, random_state=0)
     pd.testing.assert_frame_equal(chosen, again)  # deterministic for a seed
@@ -85,7 +85,7 @@ def test_expected_gain_prefers_many_uncertain_rows_to_few():
     dense = [[1, 0]] * 60 + [[0, 1]] * 3 + [[1, -1]] * 30 + [[-1, 0]] * 30
     votes = VoteMatrix.from_dense(dense, cardinality=2)
     model = MajorityVote().fit(votes, class_balance=[0.5, 0.5])  # both conflicts are 50/50
-    chosen = query(votes, model, 1, random_state=0)
+    chosen = query(votes, model, 1, strategy="expected_gain", random_state=0)
     assert chosen["row"].iloc[0] < 60  # the frequent conflict, not the rare one
     assert chosen["n_similar"].iloc[0] == 60
 

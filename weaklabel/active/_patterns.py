@@ -3,7 +3,8 @@
 Active learning scores patterns, not rows: every row of a pattern gets the same probabilities
 from the model, and a gold label on one of them is evidence about all of them
 (:mod:`weaklabel.models._gold`). One sparse pass groups the rows (:meth:`VoteMatrix.row_hashes`);
-the model predicts once per distinct pattern.
+the model predicts once per distinct pattern (or once per row, when nearly every row is distinct:
+then that is cheaper than copying the rows out).
 """
 
 from __future__ import annotations
@@ -36,10 +37,10 @@ class Patterns:
         Rows of each pattern that are not labeled yet.
     probs : ndarray of float, shape (p, k)
         The model's probabilities for each pattern (gold included).
-    probs_before_gold : ndarray of float, shape (p, k)
-        The model's own probabilities, before what gold labels say about the pattern.
     n_votes : ndarray of int, shape (p,)
         Votes on each pattern's rows (0: the pattern of rows no LF voted on).
+    votes : VoteMatrix
+        The votes (read with the model's number of classes).
     """
 
     hashes: np.ndarray
@@ -48,11 +49,17 @@ class Patterns:
     n_rows: np.ndarray
     n_free: np.ndarray
     probs: np.ndarray
-    probs_before_gold: np.ndarray
     n_votes: np.ndarray
+    votes: VoteMatrix
 
     def __len__(self) -> int:
         return len(self.hashes)
+
+    def per_pattern(self, per_row: Any) -> np.ndarray:
+        """A function of the votes (``votes -> one value per row``) at each pattern's row."""
+        if len(self) * 2 > self.votes.n_rows:  # nearly all distinct: once per row, no copy
+            return np.asarray(per_row(self.votes))[self.first_row]
+        return np.asarray(per_row(self.votes[self.first_row]))
 
 
 def group_patterns(votes: VoteMatrix, model: Any, labeled: np.ndarray) -> Patterns:
@@ -60,15 +67,15 @@ def group_patterns(votes: VoteMatrix, model: Any, labeled: np.ndarray) -> Patter
     hashes, first, of_row, counts = np.unique(
         votes.row_hashes(), return_index=True, return_inverse=True, return_counts=True
     )
-    representatives = votes[first]
     n_free = counts - np.bincount(of_row[labeled], minlength=len(hashes))
-    return Patterns(
+    partial = Patterns(
         hashes=hashes,
         of_row=of_row.astype(np.int64),
         first_row=first.astype(np.int64),
         n_rows=counts.astype(np.int64),
         n_free=n_free.astype(np.int64),
-        probs=model.predict_proba(representatives),
-        probs_before_gold=model.prior_proba(representatives.with_cardinality(model.cardinality)),
-        n_votes=representatives.votes_per_row(),
+        probs=np.zeros((0, 0)),
+        n_votes=votes.votes_per_row()[first],
+        votes=votes,
     )
+    return Patterns(**{**partial.__dict__, "probs": partial.per_pattern(model.predict_proba)})

@@ -18,7 +18,7 @@ from weaklabel.active._strategies import PATTERN_SCORES, GoldPrior, lf_disagreem
 from weaklabel.exceptions import DataError, ParameterError
 from weaklabel.models._ties import predicted_labels
 
-__all__ = ["STRATEGIES", "query"]
+__all__ = ["AUTO", "STRATEGIES", "query"]
 
 #: Every strategy :func:`query` knows; ``auto`` is the default.
 STRATEGIES = (
@@ -31,6 +31,8 @@ STRATEGIES = (
     "uncovered",
     "random",
 )
+#: The strategy ``auto`` stands for: the best of the benchmark (docs/benchmarks.md#active-learning)
+AUTO = "margin"
 
 
 def query(
@@ -54,8 +56,8 @@ def query(
     n : int
         How many rows to choose (fewer when fewer are left).
     strategy : str
-        ``"auto"`` (default: the LF-aware ``"expected_gain"``, which the benchmark in
-        ``docs/benchmarks.md`` found best), ``"expected_gain"``, ``"least_confidence"``,
+        ``"auto"`` (default: :data:`AUTO`, the best in the benchmark of
+        ``docs/benchmarks.md``), ``"expected_gain"`` (LF-aware), ``"least_confidence"``,
         ``"margin"``, ``"entropy"``, ``"lf_disagreement"``, ``"uncovered"`` or ``"random"``; see
         :mod:`weaklabel.active._strategies`.
     labeled : array-like of int, optional
@@ -83,7 +85,7 @@ def query(
     >>> model = LabelModel(progress=False).fit(votes)
     >>> chosen = query(votes, model, 3, random_state=0)
     >>> chosen[["row", "strategy", "n_similar"]].values.tolist()
-    [[8, 'expected_gain', 25], [75, 'expected_gain', 25], [24, 'expected_gain', 25]]
+    [[8, 'margin', 25], [75, 'margin', 25], [26, 'margin', 25]]
     >>> again = query(votes, model, 2, labeled=chosen["row"], random_state=0)
     >>> bool(again["row"].isin(chosen["row"]).any())  # labeled rows are never chosen again
     False
@@ -99,14 +101,14 @@ def query(
     keys = _text_keys(texts, votes.n_rows)
     patterns = group_patterns(votes.with_cardinality(model.cardinality), model, done)
     picker = _Picker(patterns, done, keys, rng)
-    name = "expected_gain" if strategy == "auto" else strategy
+    name = AUTO if strategy == "auto" else strategy
     if name == "random":
         rows, scores = picker.random(n)
     elif name == "expected_gain":
         rows, scores = picker.greedy(n, GoldPrior(patterns, model))
     else:
         if name == "lf_disagreement":
-            score = lf_disagreement(votes[patterns.first_row], model)
+            score = patterns.per_pattern(lambda v: lf_disagreement(v, model))
         else:
             score = PATTERN_SCORES[name](patterns)
         rows, scores = picker.ranked(n, score, keep_zero=name != "uncovered")
@@ -114,7 +116,11 @@ def query(
 
 
 class _Picker:
-    """Rows from patterns: at random among a pattern's free rows, never a text twice."""
+    """Rows from patterns: at random among a pattern's free rows, never a text twice.
+
+    The rows of a pattern are found for the candidate patterns only, in one pass over the rows
+    for a whole block of them, so that 10M rows cost a few passes, not a sort.
+    """
 
     def __init__(
         self,
@@ -124,17 +130,30 @@ class _Picker:
         rng: np.random.Generator,
     ) -> None:
         self.patterns, self.done, self.keys, self.rng = patterns, done, keys, rng
-        self.order = np.argsort(patterns.of_row, kind="stable")
-        self.start = np.concatenate([[0], np.cumsum(patterns.n_rows)])
+        self.rows_of: dict[int, np.ndarray] = {}
         self.taken: set[int] = set()
         self.seen = set() if keys is None else set(keys[done].tolist())
         self.left = patterns.n_free.copy()
 
+    def prepare(self, candidates: np.ndarray) -> None:
+        """Find the rows of the candidate patterns not looked up yet, in one pass."""
+        missing = np.setdiff1d(candidates, np.fromiter(self.rows_of, np.int64), assume_unique=True)
+        if not len(missing):
+            return
+        rows = np.flatnonzero(np.isin(self.patterns.of_row, missing))
+        of = self.patterns.of_row[rows]
+        order = np.argsort(of, kind="stable")
+        rows, of = rows[order], of[order]
+        bounds = np.searchsorted(of, missing, side="left"), np.searchsorted(of, missing, "right")
+        for pattern, a, b in zip(missing.tolist(), *bounds, strict=True):
+            self.rows_of[pattern] = rows[a:b]
+
     def take(self, pattern: int) -> int | None:
         """A free row of ``pattern`` not taken yet and not a text seen before, or None."""
-        a, b = int(self.start[pattern]), int(self.start[pattern + 1])
-        candidates = self.order[a:b]
-        for row in candidates[self.rng.permutation(b - a)].tolist():
+        if pattern not in self.rows_of:
+            self.prepare(np.array([pattern]))
+        candidates = self.rows_of[pattern]
+        for row in candidates[self.rng.permutation(len(candidates))].tolist():
             if self.done[row] or row in self.taken:
                 continue
             if self.keys is not None and self.keys[row] in self.seen:
@@ -151,10 +170,22 @@ class _Picker:
         self, n: int, score: np.ndarray, *, keep_zero: bool
     ) -> tuple[list[int], list[float]]:
         """Patterns by score (ties at random), one row each per pass, best passes first."""
-        tiebreak = self.rng.random(len(score))
-        order = np.lexsort((tiebreak, -score))
-        if not keep_zero:
-            order = order[score[order] > 0]
+        usable = (self.left > 0) & (score > 0 if not keep_zero else True)
+        pool = np.flatnonzero(usable)
+        size = max(4 * n, 64)
+        while True:
+            top = pool if len(pool) <= size else pool[np.argpartition(-score[pool], size)[:size]]
+            tiebreak = self.rng.random(len(top))
+            order = top[np.lexsort((tiebreak, -score[top]))]
+            self.prepare(order)
+            rows, scores = self._passes(n, order, score)
+            if len(rows) >= n or len(top) == len(pool):
+                return rows, scores
+            size *= 4  # rows of the first candidates were duplicates: look further
+
+    def _passes(
+        self, n: int, order: np.ndarray, score: np.ndarray
+    ) -> tuple[list[int], list[float]]:
         rows: list[int] = []
         scores: list[float] = []
         while len(rows) < n:
@@ -188,22 +219,24 @@ class _Picker:
                 scores.append(float(gains[best]))
                 prior.expect_label(best)
             prior.n_free[best] = self.left[best]
-            gains[best] = prior.gains([best])[0] if self.left[best] > 0 else -np.inf
+            gains[best] = prior.gains_of([best])[0] if self.left[best] > 0 else -np.inf
         return rows, scores
 
     def random(self, n: int) -> tuple[list[int], list[float]]:
         """Rows drawn uniformly among the free ones (texts still never twice)."""
         rows: list[int] = []
-        for row in self.rng.permutation(len(self.done)).tolist():
-            if len(rows) >= n:
-                break
-            if self.done[row]:
-                continue
-            if self.keys is not None and self.keys[row] in self.seen:
-                continue
-            rows.append(row)
-            if self.keys is not None:
-                self.seen.add(self.keys[row])
+        order = self.rng.permutation(len(self.done))
+        for a in range(0, len(order), max(4 * n, 1024)):
+            for row in order[a : a + max(4 * n, 1024)].tolist():
+                if len(rows) >= n:
+                    return rows, [0.0] * len(rows)
+                if self.done[row]:
+                    continue
+                if self.keys is not None and self.keys[row] in self.seen:
+                    continue
+                rows.append(row)
+                if self.keys is not None:
+                    self.seen.add(self.keys[row])
         return rows, [0.0] * len(rows)
 
 

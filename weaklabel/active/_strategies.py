@@ -30,6 +30,7 @@ from weaklabel.models._gold import PRIOR_CONTAMINATION, PRIOR_STRENGTH, posterio
 __all__ = ["PATTERN_SCORES", "GoldPrior", "lf_disagreement"]
 
 _TINY = 1e-12
+_BLOCK = 1 << 18
 
 
 def _least_confidence(patterns: Patterns) -> np.ndarray:
@@ -84,7 +85,7 @@ class GoldPrior:
 
     def __init__(self, patterns: Patterns, model: Any) -> None:
         k = patterns.probs.shape[1]
-        self.q = np.clip(patterns.probs_before_gold, _TINY, None)
+        self.q = np.clip(patterns.per_pattern(model.prior_proba), _TINY, None)
         self.q /= self.q.sum(axis=1, keepdims=True)
         self.balance = np.asarray(model.class_balance_, dtype=np.float64)
         self.counts = np.zeros((len(patterns), k))
@@ -108,7 +109,15 @@ class GoldPrior:
             self.contamination,
         )
 
-    def gains(self, rows: Any = slice(None)) -> np.ndarray:
+    def gains(self) -> np.ndarray:
+        """:meth:`gains_of` every pattern, in blocks (the temporaries stay small)."""
+        size = len(self.q)
+        return np.concatenate(
+            [self.gains_of(np.arange(a, min(a + _BLOCK, size))) for a in range(0, size, _BLOCK)]
+            or [np.zeros(0)]
+        )
+
+    def gains_of(self, rows: Any) -> np.ndarray:
         """Rows of each pattern labeled right, in expectation, after one more label of it."""
         now = self.mean(rows)
         expected = np.zeros(len(now))
