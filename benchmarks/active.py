@@ -36,7 +36,7 @@ import numpy as np
 from harness.datasets import Dataset, real_datasets
 from harness.isolation import run_isolated
 from harness.results import parse_args, write_results
-from harness.scoring import expected_accuracy
+from harness.scoring import calibration_error, expected_accuracy
 from harness.synthetic import binary_votes
 from harness.tables import render
 
@@ -72,10 +72,26 @@ class Round:
         model = LabelModel(cardinality=self.k, random_state=0, progress=False)
         return model.fit(self.votes, gold=gold)
 
-    def score(self, model: Any) -> float:
+    def score(self, model: Any) -> tuple[float, float]:
+        """Accuracy and calibration error on the evaluation half."""
         y = self.truth[self.eval]
         keep = y >= 0
-        return expected_accuracy(model.predict_proba(self.eval_votes)[keep], y[keep])
+        probs = model.predict_proba(self.eval_votes)[keep]
+        return expected_accuracy(probs, y[keep]), calibration_error(probs, y[keep])
+
+    def ceiling(self, model: Any) -> float:
+        """An optimistic bound on what labeling vote patterns can reach on the evaluation half:
+        every pattern with two or more rows there given its most frequent true class (in-sample),
+        a pattern of one row ``model``'s prediction."""
+        y = self.truth[self.eval]
+        keep = y >= 0
+        _, inverse = np.unique(self.eval_votes.row_hashes()[keep], return_inverse=True)
+        counts = np.zeros((inverse.max() + 1, self.k))
+        np.add.at(counts, (inverse, y[keep]), 1)
+        best = counts[inverse]
+        alone = best.sum(axis=1) == 1
+        best[alone] = model.predict_proba(self.eval_votes)[keep][alone]
+        return expected_accuracy(best, y[keep])
 
     def oracle(self, pool_rows: np.ndarray, noisy: bool, rng: np.random.Generator) -> np.ndarray:
         truth = self.truth[self.pool[pool_rows]]
@@ -98,7 +114,9 @@ class Round:
         budget = min(budget, len(self.pool))
         sizes = [budget // rounds + (r < budget % rounds) for r in range(rounds)]
         model = self.fit(None)
-        curve = [self.score(model)]
+        ceiling = self.ceiling(model)
+        curve, ece = zip(self.score(model), strict=True)
+        curve, ece = list(curve), list(ece)
         for size in sizes:
             chosen = query(self.pool_votes, model, size, strategy=strategy, labeled=labeled,
                            random_state=self.split)  # fmt: skip
@@ -106,12 +124,20 @@ class Round:
             labeled.extend(rows.tolist())
             gold[self.pool_pos[rows]] = self.oracle(rows, noisy, rng)
             model = self.fit(gold)
-            curve.append(self.score(model))
+            accuracy, error = self.score(model)
+            curve.append(accuracy)
+            ece.append(error)
         rows_with_gold = np.flatnonzero(gold >= 0)
         alone = WeightedMajorityVote(cardinality=self.k).fit(
             self.votes[rows_with_gold], gold=gold[rows_with_gold]
         )
-        return {"curve": curve, "gold_only": self.score(alone), "labels": len(labeled)}
+        return {
+            "curve": curve,
+            "ece": ece,
+            "gold_only": self.score(alone)[0],
+            "labels": len(labeled),
+            "ceiling": ceiling,
+        }
 
 
 def scale_worker(config: dict[str, Any]) -> dict[str, float]:
@@ -151,6 +177,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 key = f"{strategy} (noisy oracle)" if noisy else strategy
                 per[key] = {
                     "curve": np.mean([r["curve"] for r in runs], axis=0).tolist(),
+                    "ece": np.mean([r["ece"] for r in runs], axis=0).tolist(),
+                    "ceiling": float(np.mean([r["ceiling"] for r in runs])),
                     "gold_only": float(np.mean([r["gold_only"] for r in runs])),
                     "labels": runs[0]["labels"],
                 }
@@ -165,7 +193,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _print(results: dict[str, Any], strategies: list[str], markdown: bool) -> None:
     names = list(results["datasets"])
     keys = list(next(iter(results["datasets"].values())))
-    header = ["dataset", "labels", "no gold", *keys, "gold only"]
+    header = ["dataset", "labels", "no gold", *keys, "gold only", "ceiling"]
     rows, gains, worst = [], {key: [] for key in keys}, dict.fromkeys(keys, 0.0)
     for name in names:
         per = results["datasets"][name]
@@ -177,22 +205,33 @@ def _print(results: dict[str, Any], strategies: list[str], markdown: bool) -> No
             worst[key] = min(worst[key], final - base)
             row.append(f"{final:.3f} ({final - base:+.3f})")
         row.append(f"{per['auto']['gold_only']:.3f}" if "auto" in per else "")
+        row.append(f"{per[keys[0]]['ceiling']:.3f}")
         rows.append(row)
-    mean = ["mean gain", "", ""] + [f"{np.mean(gains[k]):+.3f}" for k in keys] + [""]
-    low = ["worst vs no gold", "", ""] + [f"{worst[k]:+.3f}" for k in keys] + [""]
+    mean = ["mean gain", "", ""] + [f"{np.mean(gains[k]):+.3f}" for k in keys] + ["", ""]
+    low = ["worst vs no gold", "", ""] + [f"{worst[k]:+.3f}" for k in keys] + ["", ""]
     print(render(header, [*rows, mean, low], markdown=markdown))
-    if "auto" in keys and "random" in keys:
+    if "auto" not in keys:
+        return
+    if "random" in keys:
         auto, rand = np.mean(gains["auto"]), np.mean(gains["random"])
         low = worst["auto"]
         print(f"\ntargets: auto raises accuracy by >= 3 points on average: "
               f"{'MET' if auto >= 0.03 else 'MISSED'} ({auto:+.3f}); beats random: "
               f"{'MET' if auto > rand else 'MISSED'} ({rand:+.3f}); no set below no gold: "
               f"{'MET' if low >= -1e-9 else 'MISSED'} ({low:+.3f})")  # fmt: skip
-    print("\nlearning curves of auto (accuracy after each round):")
+    first = [results["datasets"][n][keys[0]] for n in names]
+    ceiling = np.mean([per["ceiling"] - per["curve"][0] for per in first])
+    print(f"the ceiling (every pattern of 2+ evaluation rows given its most frequent true class, "
+          f"in-sample) is "
+          f"{ceiling:+.3f} above no gold on average")  # fmt: skip
+    print("\nauto after each round: accuracy (calibration error)")
+    lowest = 0.0
     for name in names:
-        if "auto" in results["datasets"][name]:
-            curve = results["datasets"][name]["auto"]["curve"]
-            print(f"  {name:14s} " + " -> ".join(f"{a:.3f}" for a in curve))
+        per = results["datasets"][name]["auto"]
+        lowest = min(lowest, min(per["curve"]) - per["curve"][0])
+        steps = (f"{a:.3f} ({e:.3f})" for a, e in zip(per["curve"], per["ece"], strict=True))
+        print(f"  {name:14s} " + " -> ".join(steps))
+    print(f"  lowest accuracy of any round vs no gold: {lowest:+.3f}")
 
 
 def _scale(args: argparse.Namespace) -> dict[str, Any]:

@@ -34,3 +34,16 @@ def positive_f1(probs: np.ndarray, gold: np.ndarray, positive: int) -> float:
     true_pos = int((predicted & actual).sum())
     wrong = int((predicted != actual).sum())
     return 2 * true_pos / (2 * true_pos + wrong) if true_pos else 0.0
+
+
+def calibration_error(probs: np.ndarray, gold: np.ndarray, bins: int = 10) -> float:
+    """Expected calibration error: the rows' mean gap between the top class's probability and
+    whether it is right, in ``bins`` equal-width bins of that probability."""
+    confidence = probs.max(axis=1)
+    right = probs.argmax(axis=1) == gold
+    which = np.minimum((confidence * bins).astype(int), bins - 1)
+    gap = 0.0
+    for b in np.unique(which):
+        sel = which == b
+        gap += sel.sum() * abs(confidence[sel].mean() - right[sel].mean())
+    return float(gap / len(gold))

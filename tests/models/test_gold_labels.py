@@ -77,7 +77,7 @@ def test_gold_survives_save_and_load(misled, tmp_path):
     assert np.allclose(loaded.predict_proba(votes), model.predict_proba(votes))
     assert loaded.gold_strength_ == model.gold_strength_
     data = json.loads((tmp_path / "m.json").read_text())
-    assert set(data["gold"]) == {"patterns", "counts", "strength", "contamination"}
+    assert set(data["gold"]) == {"patterns", "counts", "strength"}
 
 
 def test_a_model_file_without_gold_loads_as_no_gold(misled, tmp_path):
@@ -94,7 +94,7 @@ def test_a_model_file_without_gold_loads_as_no_gold(misled, tmp_path):
     "change",
     [
         {"strength": -1.0},
-        {"contamination": 1.0},
+        {"strength": float("nan")},
         {"patterns": ["xyz"]},
         {"counts": [[1.0, -2.0]]},
         {"extra": 1},

@@ -9,8 +9,8 @@ Every strategy but ``random`` scores patterns (all rows of a pattern look alike 
 - ``uncovered``: rows no LF voted on, where new LFs are needed (1 for them, 0 for the others);
 - ``expected_gain`` (LF-aware): the expected number of rows labeled correctly that one more gold
   label of the pattern adds, under the model's posterior of the pattern's classes
-  (:mod:`weaklabel.models._gold`): the model's probabilities, trusted unless gold showed how often
-  it is wrong about a pattern. It weighs a pattern by how many unlabeled rows share it, so it goes
+  (:mod:`weaklabel.models._gold`): the model's probabilities as a Dirichlet prior that the
+  pattern's labels update. It weighs a pattern by how many unlabeled rows share it, so it goes
   both where the model is unsure and where one LF decides many rows on the model's word alone
   (an LF the model may over-trust). Picks are greedy: after a pick the pattern counts the
   expected label, so a second label of one pattern is worth less than the first.
@@ -25,7 +25,7 @@ import scipy.sparse as sp
 
 from weaklabel._votes.matrix import VoteMatrix
 from weaklabel.active._patterns import Patterns
-from weaklabel.models._gold import PRIOR_CONTAMINATION, PRIOR_STRENGTH, posterior_mean
+from weaklabel.models._gold import PRIOR_STRENGTH, posterior_mean
 
 __all__ = ["PATTERN_SCORES", "GoldPrior", "lf_disagreement"]
 
@@ -80,14 +80,13 @@ def lf_disagreement(representatives: VoteMatrix, model: Any) -> np.ndarray:
 
 
 class GoldPrior:
-    """The model's two-part Dirichlet prior of each pattern (:mod:`weaklabel.models._gold`), and
+    """The model's Dirichlet prior of each pattern (:mod:`weaklabel.models._gold`), and
     the gold counts so far: what one more label of a pattern is worth."""
 
     def __init__(self, patterns: Patterns, model: Any) -> None:
         k = patterns.probs.shape[1]
         self.q = np.clip(patterns.per_pattern(model.prior_proba), _TINY, None)
         self.q /= self.q.sum(axis=1, keepdims=True)
-        self.balance = np.asarray(model.class_balance_, dtype=np.float64)
         self.counts = np.zeros((len(patterns), k))
         gold = getattr(model, "gold_patterns_", np.zeros(0, dtype=np.uint64))
         if len(gold):
@@ -95,18 +94,13 @@ class GoldPrior:
             hit = gold[at] == patterns.hashes
             self.counts[hit] = np.asarray(model.gold_counts_)[at[hit]]
             self.strength = float(model.gold_strength_)
-            self.contamination = float(model.gold_contamination_)
         else:
-            self.strength, self.contamination = PRIOR_STRENGTH, PRIOR_CONTAMINATION
+            self.strength = PRIOR_STRENGTH
         self.n_free = patterns.n_free.copy()
 
     def mean(self, rows: Any = slice(None), counts: np.ndarray | None = None) -> np.ndarray:
         return posterior_mean(
-            self.q[rows],
-            self.counts[rows] if counts is None else counts,
-            self.balance,
-            self.strength,
-            self.contamination,
+            self.q[rows], self.counts[rows] if counts is None else counts, self.strength
         )
 
     def gains(self) -> np.ndarray:

@@ -208,7 +208,7 @@ class BaseLabelModel(VoteChecks):
         for start, chunk in self._chunks(votes):
             probs = self.prior_proba(chunk)
             if len(gold.patterns):
-                probs = gold.apply(chunk.row_hashes(), probs, self.class_balance_)
+                probs = gold.apply(chunk.row_hashes(), probs)
             out[start : start + chunk.n_rows] = probs
         return out
 
@@ -230,23 +230,15 @@ class BaseLabelModel(VoteChecks):
             return PatternGold.empty(self.cardinality)
         rows = np.flatnonzero(gold != UNKNOWN)
         labeled = votes[rows]
-        return PatternGold.fit(
-            labeled.row_hashes(), gold[rows], self.prior_proba(labeled), self.class_balance_
-        )
+        return PatternGold.fit(labeled.row_hashes(), gold[rows], self.prior_proba(labeled))
 
     def _set_gold(self, gold: PatternGold) -> None:
         self.gold_patterns_ = gold.patterns
         self.gold_counts_ = gold.counts
         self.gold_strength_ = gold.strength
-        self.gold_contamination_ = gold.contamination
 
     def _gold(self) -> PatternGold:
-        return PatternGold(
-            self.gold_patterns_,
-            self.gold_counts_,
-            float(self.gold_strength_),
-            float(self.gold_contamination_),
-        )
+        return PatternGold(self.gold_patterns_, self.gold_counts_, float(self.gold_strength_))
 
     @overload
     def predict(self, votes: DaskVoteMatrix) -> dd.Series: ...

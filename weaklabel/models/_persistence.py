@@ -40,7 +40,7 @@ MODEL_FORMAT = "weaklabel.model"
 _MODEL_VERSION = 2
 #: What every model learns from gold labels (see weaklabel/models/_gold.py); files of version 1
 #: have none, which means no gold.
-GOLD_STATE = ("gold_patterns_", "gold_counts_", "gold_strength_", "gold_contamination_")
+GOLD_STATE = ("gold_patterns_", "gold_counts_", "gold_strength_")
 
 
 def to_dict(model: BaseLabelModel) -> dict[str, Any]:
@@ -64,7 +64,6 @@ def to_dict(model: BaseLabelModel) -> dict[str, Any]:
             "patterns": [f"{int(h):016x}" for h in model.gold_patterns_],
             "counts": np.asarray(model.gold_counts_).tolist(),
             "strength": float(model.gold_strength_),
-            "contamination": float(model.gold_contamination_),
         },
     }
 
@@ -284,17 +283,9 @@ def _gold_from_json(model: BaseLabelModel, gold: Any) -> None:
         model.gold_patterns_ = np.zeros(0, dtype=np.uint64)
         model.gold_counts_ = np.zeros((0, k))
         model.gold_strength_ = 0.0
-        model.gold_contamination_ = 0.0
         return
-    if not isinstance(gold, dict) or set(gold) != {
-        "patterns",
-        "counts",
-        "strength",
-        "contamination",
-    }:
-        raise ValueError(
-            "'gold' must hold exactly 'patterns', 'counts', 'strength' and 'contamination'"
-        )
+    if not isinstance(gold, dict) or set(gold) != {"patterns", "counts", "strength"}:
+        raise ValueError("'gold' must hold exactly 'patterns', 'counts' and 'strength'")
     keys = gold["patterns"]
     if not isinstance(keys, list) or not all(
         isinstance(key, str) and len(key) == 16 and all(c in "0123456789abcdef" for c in key)
@@ -305,7 +296,7 @@ def _gold_from_json(model: BaseLabelModel, gold: Any) -> None:
     counts = (
         np.asarray(gold["counts"], dtype=np.float64).reshape(-1, k) if keys else np.zeros((0, k))
     )
-    strength, contamination = gold["strength"], gold["contamination"]
+    strength = gold["strength"]
     if (
         counts.shape != (len(patterns), k)
         or not np.all(np.isfinite(counts))
@@ -314,15 +305,11 @@ def _gold_from_json(model: BaseLabelModel, gold: Any) -> None:
         or isinstance(strength, bool)
         or not isinstance(strength, int | float)
         or not (strength >= 0 and np.isfinite(strength))
-        or isinstance(contamination, bool)
-        or not isinstance(contamination, int | float)
-        or not 0 <= contamination < 1
     ):
         raise ValueError(
             "gold: patterns must be sorted and distinct, counts one non-negative row per pattern "
-            "and class, strength a non-negative number, contamination in [0, 1)"
+            "and class, strength a non-negative number"
         )
     model.gold_patterns_ = patterns
     model.gold_counts_ = counts
     model.gold_strength_ = float(strength)
-    model.gold_contamination_ = float(contamination)
