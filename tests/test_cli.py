@@ -44,14 +44,19 @@ def test_run_on_a_csv_writes_all_outputs(fixtures, tmp_path, capsys):
         "model.json",
         "report.html",
         "rounds.jsonl",
+        "run.json",
         "votes.npz",
     ]
     assert "weaklabel report" in (out / "report.html").read_text()
     lines = [json.loads(line) for line in (out / "labels.jsonl").read_text().splitlines()]
     assert len(lines) == 8
     first = lines[0]
-    assert set(first) == {"id", "label", "probs", "confidence", "source", "text"}
+    assert set(first) == {
+        "id", "label", "probs", "confidence", "source", "text", "label_model_probs",
+        "end_model_probs",
+    }  # fmt: skip
     assert first["source"] == "lf"
+    assert first["label_model_probs"] == first["probs"]
     assert first["id"] == "c1" and first["text"].startswith("Check out my channel")
     assert first["label"] in {"ham", "spam"}
     assert abs(sum(first["probs"].values()) - 1) < 1e-9

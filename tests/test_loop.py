@@ -72,6 +72,12 @@ def test_the_loop_round_after_round(fixtures, tmp_path, first_round, capsys):
     assert rounds[1]["annotated_items"] == 3
     assert 0.0 <= rounds[1]["percent_agreement"] <= 1.0
     assert "Annotations</h2>" in (out / "report.html").read_text()
+    info = json.loads((out / "run.json").read_text())
+    assert info["annotations"]["path"] == str(annotations.resolve())
+    assert info["annotations"]["annotators"] == 2 and info["annotations"]["gold_labels"] == 3
+    assert info["annotations"]["percent_agreement"] == rounds[1]["percent_agreement"]
+    gold_row = labels[batch["id"].iloc[1]]  # the model's own probabilities are kept beside
+    assert gold_row["label_model_probs"] != gold_row["probs"] or gold_row["confidence"] == 1.0
     # the next batch leaves out what is labeled; blind tasks carry no suggestion
     code = run_cli("-q", "select", "--votes", out / "votes.npz", "--model", out / "model.json",
                    "--n", 5, "--out", batch_path, "--annotations", annotations,

@@ -26,14 +26,19 @@ def write_labels_jsonl(
     class_names: Sequence[str],
     texts: Sequence[Any] | None = None,
     sources: Sequence[str] | None = None,
+    label_model_probs: np.ndarray | None = None,
+    end_model_probs: np.ndarray | None = None,
 ) -> None:
-    """Write one JSON object per row: ``id``, ``label``, ``probs``, ``confidence``, ``source``
-    (and ``text``).
+    """Write one JSON object per row: ``id``, ``label``, ``probs``, ``confidence``, ``source``,
+    ``label_model_probs``, ``end_model_probs`` (and ``text``).
 
     ``label`` is the class name of ``labels[i]``, ``probs`` maps each class name to its
-    probability, ``confidence`` is the probability of the chosen label, and ``source`` says where
-    the label comes from (``"lf"``: the label model; ``"gold"``: people's labels), ``"lf"`` for
-    every row unless ``sources`` gives one per row. The file is written atomically.
+    probability, ``confidence`` is the probability of the chosen label: the row's *final* label.
+    ``source`` says where it comes from (``"lf"``: the label model; ``"end-model"``: the end model;
+    ``"gold"``: people's labels), ``"lf"`` for every row unless ``sources`` gives one per row.
+    ``label_model_probs`` and ``end_model_probs`` keep both models' probabilities (by class name):
+    the label model's default to ``probs``; the end model's are null when none was trained. The
+    file is written atomically.
 
     Examples
     --------
@@ -45,6 +50,8 @@ def write_labels_jsonl(
     >>> record = json.loads(path.read_text())
     >>> record["label"], record["probs"], record["confidence"], record["source"], record["text"]
     ('spam', {'ham': 0.25, 'spam': 0.75}, 0.75, 'lf', 'Subscribe!')
+    >>> record["label_model_probs"], record["end_model_probs"]
+    ({'ham': 0.25, 'spam': 0.75}, None)
     """
     probs = np.asarray(probs, dtype=np.float64)
     n = probs.shape[0]
@@ -58,13 +65,20 @@ def write_labels_jsonl(
         or len(row_ids) != n
         or (texts is not None and len(texts) != n)
         or (sources is not None and len(sources) != n)
+        or any(
+            other is not None and np.shape(other) != probs.shape
+            for other in (label_model_probs, end_model_probs)
+        )
     ):
         raise DataError(
-            "write_labels_jsonl: probs, labels, row_ids, texts and sources must have one row each."
+            "write_labels_jsonl: probs, labels, row_ids, texts, sources and both models' "
+            "probabilities must have one row each (and the probabilities one column per class)."
         )
     names = list(class_names)
     ids = np.asarray(row_ids).tolist()
     text_values = None if texts is None else list(texts)
+    lm = probs if label_model_probs is None else np.asarray(label_model_probs, dtype=np.float64)
+    em = None if end_model_probs is None else np.asarray(end_model_probs, dtype=np.float64)
     with atomic_write(path) as handle:
         for i, (row, label) in enumerate(
             zip(probs.tolist(), np.asarray(labels).tolist(), strict=True)
@@ -75,6 +89,10 @@ def write_labels_jsonl(
                 "probs": dict(zip(names, row, strict=True)),
                 "confidence": row[label],
                 "source": "lf" if sources is None else str(sources[i]),
+                "label_model_probs": dict(zip(names, lm[i].tolist(), strict=True)),
+                "end_model_probs": None
+                if em is None
+                else dict(zip(names, em[i].tolist(), strict=True)),
             }
             if text_values is not None:
                 record["text"] = _text(text_values[i])

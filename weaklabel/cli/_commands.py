@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -14,6 +15,7 @@ from weaklabel._core.columns import require_column
 from weaklabel._io.atomic import atomic_write, check_output_file
 from weaklabel._io.labels import write_labels_jsonl
 from weaklabel._io.readers import read_data
+from weaklabel._io.runinfo import file_fingerprint
 from weaklabel._lfs.suite import load_lfs
 from weaklabel._votes.gold import as_gold
 from weaklabel._votes.matrix import VoteMatrix
@@ -35,6 +37,7 @@ def run(args: argparse.Namespace) -> None:
         from weaklabel.datasets import load_youtube_spam
 
         data = load_youtube_spam()
+        source: dict[str, Any] = {"bundled": "youtube-spam"}
         lfs_source = args.lfs or DEMO_LFS
         text_column, id_column, gold_column = "text", "id", "label"
         title = "YouTube Spam Collection (demo)"
@@ -49,6 +52,7 @@ def run(args: argparse.Namespace) -> None:
                 "--lfs is required with --data: name the Python file defining your LFs."
             )
         data = read_data(args.data, format=args.format, encoding=args.encoding)
+        source = {**file_fingerprint(args.data), "format": args.format, "encoding": args.encoding}
         lfs_source, text_column = args.lfs, args.text_column
         id_column, gold_column = args.id_column, args.gold_column
         title = str(args.data)
@@ -76,6 +80,13 @@ def run(args: argparse.Namespace) -> None:
         progress=not args.quiet,
         title=title,
         annotations=annotations,
+        provenance={
+            "data": source,
+            "lfs": str(lfs_source),
+            "annotations": None
+            if args.annotations is None
+            else str(Path(args.annotations).resolve()),
+        },
     )
     _report_run(args, result)
 

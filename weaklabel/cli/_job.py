@@ -23,6 +23,7 @@ from weaklabel._core.columns import require_column
 from weaklabel._io.atomic import atomic_write
 from weaklabel._io.labels import write_labels_jsonl
 from weaklabel._io.outdir import check_output_folder, output_folder
+from weaklabel._io.runinfo import RUN_INFO, write_run_info
 from weaklabel._lfs.lf import LabelingFunction
 from weaklabel._report.report import Report, build_report
 from weaklabel._votes.gold import UNKNOWN, as_gold
@@ -47,6 +48,7 @@ OUTPUT_FILES = {
     "model": "model.json",
     "report": "report.html",
     "rounds": ROUNDS_FILE,
+    "run": RUN_INFO,
 }
 #: What versions before the manifest (.weaklabel-run.json) wrote: a folder holding only these
 #: files is ours to replace.
@@ -96,6 +98,7 @@ def run_job(
     progress: bool = True,
     title: str = "",
     annotations: Any = None,
+    provenance: dict[str, Any] | None = None,
 ) -> JobResult:
     """Label ``data`` with ``lfs``; write labels, votes, summary, model and report into ``out_dir``.
 
@@ -104,8 +107,11 @@ def run_job(
     as ``x.text``. ``annotations`` (:class:`~weaklabel.annotations.Annotations`) are people's
     labels: their consensus is the gold the model is fitted with, the annotated rows keep it as
     their label (``source: gold``), and the report gains an Annotations section. Every run adds a
-    line to ``rounds.jsonl``. ``out_dir`` is checked before the work starts (see
-    :func:`check_out_dir`).
+    line to ``rounds.jsonl``. ``provenance`` says where ``data`` and the LFs came from, for
+    ``run.json`` (:mod:`weaklabel._io.runinfo`): ``data`` (``path``, ``bundled``, ``format``,
+    ``encoding``, as :func:`~weaklabel._io.runinfo.file_fingerprint` and the reader saw them)
+    and ``lfs`` (where they were loaded from); both None when not given. ``out_dir`` is checked
+    before the work starts (see :func:`check_out_dir`).
     """
     check_out_dir(out_dir)
     columns = [str(c) for c in data.columns]
@@ -131,7 +137,8 @@ def run_job(
     people = None if annotations is None else annotations.to_gold(votes)
     model_obj = _make_model(model, votes.cardinality, random_state, progress)
     model_obj.fit(votes, gold=people)
-    probs = model_obj.predict_proba(votes)
+    model_probs = model_obj.predict_proba(votes)
+    probs = model_probs.copy()
     labels = model_obj.predict(votes)
     sources = np.full(votes.n_rows, "lf", dtype=object)
     if people is not None:  # annotated rows keep people's label
@@ -165,7 +172,20 @@ def run_job(
         random_state=random_state,
         annotations=annotations,
     )
-    outputs = _Outputs(votes, model_obj, probs, labels, sources, summary, report, rounds)
+    info = _run_info(
+        provenance or {},
+        votes,
+        model_obj,
+        lfs,
+        columns={"text_column": text_column, "id_column": id_column, "gold_column": gold_column},
+        scores=scores,
+        random_state=random_state,
+        model_name=model,
+    )
+    info["annotations"] = None if annotations is None else _annotation_info(rounds[-1], provenance)
+    outputs = _Outputs(
+        votes, model_obj, probs, model_probs, labels, sources, summary, report, rounds, info
+    )
     files = _write(out_dir, outputs, data, text_column)
     return JobResult(votes, model_obj, probs, labels, summary, scores, files)
 
@@ -212,6 +232,59 @@ def _scores(
     return frame
 
 
+def _run_info(
+    provenance: dict[str, Any],
+    votes: VoteMatrix,
+    model: BaseLabelModel,
+    lfs: Sequence[LabelingFunction],
+    *,
+    columns: dict[str, str | None],
+    scores: pd.DataFrame | None,
+    random_state: int | None,
+    model_name: str,
+) -> dict[str, Any]:
+    """The content of ``run.json`` (see :mod:`weaklabel._io.runinfo`)."""
+    data = {
+        "path": None,
+        "bundled": None,
+        "format": None,
+        "encoding": None,
+        "size": None,
+        "digest": None,
+        **provenance.get("data", {}),
+        **columns,
+        "n_rows": votes.n_rows,
+    }
+    table = None
+    if scores is not None:
+        table = {
+            str(name): {key: float(row[key]) for key in ("accuracy", "accuracy_covered")}
+            | {"n_gold": int(row["n_gold"])}
+            for name, row in scores.iterrows()
+        }
+    return {
+        "data": data,
+        "lfs": {"source": provenance.get("lfs"), "names": [lf.name for lf in lfs]},
+        "classes": list(class_names_or_default(votes.class_names, votes.cardinality)),
+        "label_model": {
+            "name": model_name,
+            "class_balance": [float(p) for p in model.class_balance_],
+        },
+        "end_model": None,
+        "annotations": None,
+        "scores": table,
+        "coverage": float((votes.votes_per_row() > 0).mean()),
+        "random_state": random_state,
+    }
+
+
+def _annotation_info(record: dict[str, Any], provenance: dict[str, Any] | None) -> dict[str, Any]:
+    """What ``run.json`` says of the annotations: their file and this round's agreement."""
+    keys = ("annotated_items", "annotators", "gold_labels", "cv_accuracy", "percent_agreement",
+            "krippendorff_alpha")  # fmt: skip
+    return {"path": (provenance or {}).get("annotations"), **{key: record[key] for key in keys}}
+
+
 @dataclass(frozen=True)
 class _Outputs:
     """What a run writes."""
@@ -219,11 +292,13 @@ class _Outputs:
     votes: VoteMatrix
     model: BaseLabelModel
     probs: np.ndarray
+    model_probs: np.ndarray
     labels: np.ndarray
     sources: np.ndarray
     summary: pd.DataFrame
     report: Report
     rounds: list[dict[str, Any]]
+    info: dict[str, Any]
 
 
 def _write(
@@ -240,6 +315,7 @@ def _write(
             summary_table(out.summary, votes.class_names).to_csv(handle)
         out.report.save(files["report"])
         write_rounds(files["rounds"], out.rounds)
+        write_run_info(files["run"], out.info)
         write_labels_jsonl(
             files["labels"],
             out.probs,
@@ -248,5 +324,6 @@ def _write(
             class_names=classes,
             texts=texts,
             sources=out.sources.tolist(),
+            label_model_probs=out.model_probs,
         )
     return {kind: Path(out_dir) / name for kind, name in OUTPUT_FILES.items()}
