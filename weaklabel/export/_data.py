@@ -10,6 +10,7 @@ order): memory stays at one chunk whatever the size of the file.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 from collections.abc import Callable, Iterable, Iterator
@@ -208,15 +209,16 @@ def join_rows(
     """Each row of ``labels.jsonl`` with the cells of its data row, matched by id in file order
     (a data row no label names is passed over)."""
     by = f"by its id column {data.id_column!r}" if data.id_column else "by row number"
-    for line_no, record in records:
-        want = id_key(record["id"])
-        for got, values in data_rows:
-            if got == want:
-                yield line_no, record, values
-                break
-        else:
-            raise DataError(
-                f"{labels_path}, line {line_no}: the id {record['id']!r} has no row in "
-                f"{data.describe()} (rows are matched {by}, in the data's order); export the "
-                "data the run labeled, or run `weaklabel run` again."
-            )
+    with contextlib.closing(iter(records)) as rows:  # type: ignore[type-var]
+        for line_no, record in rows:
+            want = id_key(record["id"])
+            for got, values in data_rows:
+                if got == want:
+                    yield line_no, record, values
+                    break
+            else:
+                raise DataError(
+                    f"{labels_path}, line {line_no}: the id {record['id']!r} has no row in "
+                    f"{data.describe()} (rows are matched {by}, in the data's order); export the "
+                    "data the run labeled, or run `weaklabel run` again."
+                )

@@ -86,6 +86,9 @@ def write_rows(
         return writer.close()
     except BaseException:
         writer.abort()
+        close = getattr(rows, "close", None)  # the reader's progress bar, before the error shows
+        if close is not None:
+            close()
         raise
 
 
