@@ -27,5 +27,15 @@ def test_readme_quickstart_runs(tmp_path, monkeypatch, capsys):
 
 def test_every_cli_command_is_documented():
     text = (ROOT / "docs" / "cli.md").read_text()
-    for command in ("run", "apply", "fit", "predict", "select", "agreement", "summary", "report"):
+    for command in (
+        "run",
+        "apply",
+        "fit",
+        "predict",
+        "select",
+        "agreement",
+        "summary",
+        "report",
+        "export",
+    ):
         assert f"## `weaklabel {command}`" in text

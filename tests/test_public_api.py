@@ -12,6 +12,7 @@ import weaklabel.analysis
 import weaklabel.annotations
 import weaklabel.datasets
 import weaklabel.exceptions
+import weaklabel.export
 import weaklabel.labelstudio
 import weaklabel.models
 
@@ -105,6 +106,7 @@ EXPECTED = {
         "make_dependent_votes",
         "make_votes",
     ],
+    weaklabel.export: ["FORMATS", "GOLD_MODES", "ExportResult", "export"],
     weaklabel.labelstudio: [
         "Guidelines",
         "guidelines",

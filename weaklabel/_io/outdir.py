@@ -1,10 +1,11 @@
 """Output folders: a run's files appear together or not at all.
 
 :func:`output_folder` hands out a fresh hidden folder beside the target (``.out.weaklabel-...new``);
-the caller writes every file into it. When the block succeeds a manifest (``.weaklabel-run.json``:
-each file's size and digest) is added, everything is flushed to disk and the folder is swapped in
-as the target in one step (Linux ``renameat2(RENAME_EXCHANGE)``; elsewhere two renames, which the
-next run completes or rolls back after a crash); the old folder is then deleted. A killed run
+the caller writes every file into it (in subfolders too). When the block succeeds a manifest
+(``.weaklabel-run.json``: each file's size and digest, by ``/``-joined relative name) is added,
+everything is flushed to disk and the folder is swapped in as the target in one step (Linux
+``renameat2(RENAME_EXCHANGE)``; elsewhere two renames, which the next run completes or rolls back
+after a crash); the old folder is then deleted. A killed run
 leaves the old outputs as they were, and its hidden folder is removed by the next run.
 
 An existing target folder is only ever replaced when weaklabel wrote everything in it (every entry
@@ -67,15 +68,26 @@ def _file_digest(path: Path) -> str:
     return str(hasher.hexdigest())
 
 
+def _files_below(folder: Path, prefix: str = "") -> Iterator[tuple[str, Path]]:
+    """Every file under ``folder`` as (``/``-joined relative name, path), sorted; a symlink or
+    special file anywhere is refused: output folders hold regular files and folders only."""
+    for entry in sorted(os.listdir(folder)):
+        path, name = folder / entry, prefix + entry
+        mode = os.lstat(path).st_mode
+        if stat.S_ISDIR(mode):
+            yield from _files_below(path, name + "/")
+        elif stat.S_ISREG(mode):
+            yield name, path
+        else:
+            raise DataError(f"output_folder: {name} is not a regular file; write only files.")
+
+
 def _write_manifest(staging: Path) -> None:
-    files = {}
-    for entry in sorted(os.listdir(staging)):
-        if entry == MANIFEST:
-            continue
-        path = staging / entry
-        if not stat.S_ISREG(os.lstat(path).st_mode):
-            raise DataError(f"output_folder: {entry} is not a regular file; write only files.")
-        files[entry] = {"size": path.stat().st_size, "digest": _file_digest(path)}
+    files = {
+        name: {"size": path.stat().st_size, "digest": _file_digest(path)}
+        for name, path in _files_below(staging)
+        if name != MANIFEST
+    }
     manifest = {
         "format": _FORMAT,
         "version": _VERSION,
@@ -89,11 +101,21 @@ def _write_manifest(staging: Path) -> None:
 
 
 def _foreign(folder: Path, legacy_names: frozenset[str]) -> list[str]:
-    """The entries of ``folder`` that weaklabel did not write."""
+    """The entries of ``folder`` that weaklabel did not write (a subfolder is ours when every
+    file in it is listed in the manifest)."""
     entries = sorted(os.listdir(folder))
     manifest = read_manifest(folder)
     ours = {MANIFEST, *manifest["files"]} if manifest is not None else legacy_names
-    return [e for e in entries if e not in ours or not stat.S_ISREG(os.lstat(folder / e).st_mode)]
+    return [e for e in entries if not _ours(folder / e, e, ours)]
+
+
+def _ours(path: Path, name: str, ours: set[str] | frozenset[str]) -> bool:
+    mode = os.lstat(path).st_mode
+    if stat.S_ISREG(mode):
+        return name in ours
+    if not stat.S_ISDIR(mode) or not any(n.startswith(name + "/") for n in ours):
+        return False
+    return all(_ours(path / e, f"{name}/{e}", ours) for e in os.listdir(path))
 
 
 def _refuse_foreign(shown: Path, folder: Path, legacy_names: frozenset[str]) -> None:

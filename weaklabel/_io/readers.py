@@ -19,7 +19,7 @@ from weaklabel._core.params import check_choice, parameter_error
 from weaklabel._io.quotes import check_quotes
 from weaklabel.exceptions import DataError
 
-__all__ = ["FORMATS", "read_data"]
+__all__ = ["FORMATS", "data_format", "read_data"]
 
 FORMATS = ("csv", "jsonl", "parquet")
 _SUFFIXES = {
@@ -80,14 +80,7 @@ def read_data(
     (['great, song', ''], [3, <NA>])
     """
     path = Path(path)
-    if format is None:
-        format = _SUFFIXES.get(path.suffix.lower())
-        if format is None:
-            raise DataError(
-                f"{path}: cannot tell the format from the suffix {path.suffix!r}; name the file "
-                f"*.csv, *.jsonl or *.parquet, or pass format= (one of {', '.join(FORMATS)})."
-            )
-    format = check_choice("format", format, FORMATS, owner="read_data")
+    format = data_format(path, format)
     _check_encoding(encoding)
     if not path.is_file():
         raise DataError(f"{path}: no such file.")
@@ -106,6 +99,18 @@ def read_data(
     if len(frame) == 0:
         raise DataError(f"{path}: the file holds no rows; there is nothing to label.")
     return frame
+
+
+def data_format(path: str | Path, format: str | None = None) -> str:
+    """``format``, checked, or the format the suffix of ``path`` names (see :func:`read_data`)."""
+    if format is None:
+        format = _SUFFIXES.get(Path(path).suffix.lower())
+        if format is None:
+            raise DataError(
+                f"{path}: cannot tell the format from the suffix {Path(path).suffix!r}; name the "
+                f"file *.csv, *.jsonl or *.parquet, or pass format= (one of {', '.join(FORMATS)})."
+            )
+    return check_choice("format", format, FORMATS, owner="read_data")
 
 
 def _check_encoding(encoding: object) -> None:

@@ -21,7 +21,7 @@ from weaklabel._votes.encoding import check_cardinality
 from weaklabel._votes.names import check_class_names, resolve_lf_names
 from weaklabel.exceptions import DataError, ParameterError
 
-__all__ = ["read_vote_arrays", "write_vote_arrays"]
+__all__ = ["read_vote_arrays", "read_votes_per_row", "write_vote_arrays"]
 
 _FORMAT: Final = "weaklabel.VoteMatrix"
 _FORMAT_VERSION: Final = 1
@@ -76,6 +76,35 @@ def read_vote_arrays(path: str | Path) -> tuple[dict[str, Any], dict[str, np.nda
         raise DataError(f"{path}: corrupt vote matrix: the array(s) {missing} are missing.")
     _check_header(path, header, arrays)
     return header, {name: arrays[name] for name in _ARRAYS}
+
+
+def read_votes_per_row(path: str | Path) -> np.ndarray:
+    """The number of votes of each row of the vote matrix saved at ``path``, reading only its
+    header and row pointers (not the votes): what ``weaklabel export --drop-uncovered`` needs."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(
+            f"{path}: no such file; it is written by `weaklabel run` (votes.npz). Run it again."
+        )
+    not_ours = f"{path}: not a vote matrix saved by weaklabel (`weaklabel apply`, VoteMatrix.save)"
+    try:
+        with path.open("rb") as handle, np.load(handle, allow_pickle=False) as npz:
+            header = json.loads(npz["meta"].tobytes().decode("utf-8"))
+            indptr = npz["indptr"]
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError, zlib.error,
+            UnicodeDecodeError, AttributeError, TypeError) as exc:  # fmt: skip
+        raise DataError(f"{not_ours}: {exc}. Write it again.") from None
+    shape = header.get("shape") if isinstance(header, dict) else None
+    if (
+        not isinstance(shape, list)
+        or len(shape) != 2
+        or indptr.ndim != 1
+        or indptr.shape[0] != shape[0] + 1
+        or (len(indptr) and indptr[0] != 0)
+        or bool(np.any(np.diff(indptr) < 0))
+    ):
+        raise DataError(f"{path}: corrupt vote matrix header or row pointers; write it again.")
+    return np.diff(indptr)
 
 
 def _read_npz(path: Path, not_ours: str) -> dict[str, np.ndarray]:

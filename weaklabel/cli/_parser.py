@@ -10,6 +10,7 @@ from weaklabel._version import __version__
 from weaklabel.active import STRATEGIES
 from weaklabel.cli import _commands as handlers
 from weaklabel.cli import _loop as loop
+from weaklabel.cli._export import add_export_parser
 from weaklabel.cli._job import OUTPUT_FILES
 from weaklabel.models import model_names
 
@@ -202,6 +203,8 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--title", help="title shown at the top")
     _gold_options(report)
     report.set_defaults(handler=handlers.report)
+
+    add_export_parser(commands, common)
     return parser
 
 
