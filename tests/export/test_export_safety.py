@@ -116,6 +116,13 @@ def test_unknown_placeholder_names_it_and_lists_the_columns(csv_run, tmp_path, c
     assert "plain {column} placeholders" in err
 
 
+def test_the_gold_column_is_no_placeholder(demo_run, tmp_path, capsys):
+    err = cli_error(capsys, "export", demo_run, "--format", "chat", "--out", tmp_path / "o",
+                    "--user-template", "{text} (answer: {label})")  # fmt: skip
+    assert "{label}, the gold column of the run" in err and "answer in the prompt" in err
+    assert not (tmp_path / "o").exists()
+
+
 @pytest.mark.parametrize(
     ("verbalizer", "message"),
     [

@@ -195,7 +195,7 @@ def export(
     if columns:
         why = "The chat template" if chat is not None and chat.data_columns() else "The text"
         if chat is not None:
-            chat.check_columns(data.columns(why), data.describe())
+            chat.check_columns(data.columns(why), data.describe(), gold_column=data.gold_column)
         data.check_unchanged()
     if format == "hf":
         from weaklabel.export._hf import require_datasets

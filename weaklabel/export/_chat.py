@@ -80,8 +80,17 @@ class ChatFormat:
         """The placeholders that name columns of the original data (all but ``text``)."""
         return [f for f in self.fields if f != "text"]
 
-    def check_columns(self, columns: Sequence[str], source: str) -> None:
-        """Refuse a placeholder that is neither ``text`` nor a column of the data."""
+    def check_columns(
+        self, columns: Sequence[str], source: str, *, gold_column: str | None = None
+    ) -> None:
+        """Refuse a placeholder that is neither ``text`` nor a column of the data, or that is the
+        run's gold column (which would put the answer in the prompt)."""
+        if gold_column is not None and gold_column in self.data_columns():
+            raise ParameterError(
+                f"The 'user_template' parameter of export names the placeholder {{{gold_column}}}"
+                f", the gold column of the run (--gold-column), kept only to score: it would put "
+                "the answer in the prompt. Remove it from the template."
+            )
         unknown = [f for f in self.data_columns() if f not in columns]
         if unknown:
             raise ParameterError(

@@ -60,6 +60,7 @@ class RunData:
     digest: str | None
     id_column: str | None
     text_column: str | None
+    gold_column: str | None
 
     @classmethod
     def from_info(cls, info: dict[str, Any]) -> RunData:
@@ -73,6 +74,7 @@ class RunData:
             digest=data["digest"],
             id_column=data["id_column"],
             text_column=data["text_column"],
+            gold_column=data["gold_column"],
         )
 
     def describe(self) -> str:
