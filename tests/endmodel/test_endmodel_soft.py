@@ -93,8 +93,9 @@ def test_rows_without_votes_do_not_pull_the_model_toward_the_prior():
 
 def test_features_are_tf_idf_rows_of_unit_length_per_block():
     texts = ["Free free prize", "see you", ""]
-    features = TextFeatures.learn(texts, word_ngrams=(1, 2), char_ngrams=(2, 5), min_df=1)
+    features, learned = TextFeatures.learn(texts, word_ngrams=(1, 2), char_ngrams=(2, 5), min_df=1)
     matrix = features.transform(texts)
+    np.testing.assert_allclose(matrix.toarray(), learned.toarray())  # as counted when learning
     norms = np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel()
     assert norms.tolist() == pytest.approx([2.0, 2.0, 0.0])  # two blocks of length 1; empty: 0
     words = features.blocks[0]

@@ -68,8 +68,12 @@ class Block:
         return counts
 
     def transform(self, texts: list[str]) -> sp.csr_matrix:
+        """The block's features of ``texts`` (see :meth:`weigh`)."""
+        return self.weigh(self.counts(texts))
+
+    def weigh(self, counts: sp.csr_matrix) -> sp.csr_matrix:
         """Sublinear tf x idf, each row scaled to unit length (rows without n-grams stay 0)."""
-        matrix = sp.csr_matrix(self.counts(texts), dtype=np.float64)
+        matrix = sp.csr_matrix(counts, dtype=np.float64)
         matrix.data = 1.0 + np.log(matrix.data)
         if self.idf is not None:
             matrix.data *= self.idf[matrix.indices]
@@ -105,24 +109,28 @@ class TextFeatures:
         word_ngrams: tuple[int, int] | None,
         char_ngrams: tuple[int, int] | None,
         min_df: int,
-    ) -> TextFeatures:
-        """Learn each block's vocabulary (n-grams in ``min_df`` texts or more) and idf."""
+    ) -> tuple[TextFeatures, sp.csr_matrix]:
+        """Learn each block's vocabulary (n-grams in ``min_df`` texts or more) and idf; the
+        features and the matrix of ``texts`` (counted once)."""
         text = sklearn("feature_extraction.text")
-        blocks = []
+        blocks, matrices = [], []
         for analyzer, ngram_range in _kinds(word_ngrams, char_ngrams):
             counter = text.CountVectorizer(
                 analyzer=analyzer, ngram_range=ngram_range, min_df=min(min_df, len(texts))
             )
             try:
-                counts = counter.fit_transform(texts)
+                counts = sp.csr_matrix(counter.fit_transform(texts))
             except ValueError:  # no n-gram at all (empty texts) or none frequent enough
                 blocks.append(Block(analyzer, ngram_range, 0, [], np.zeros(0)))
+                matrices.append(sp.csr_matrix((len(texts), 0)))
                 continue
-            df = np.bincount(sp.csr_matrix(counts).indices, minlength=counts.shape[1])
+            df = np.bincount(counts.indices, minlength=counts.shape[1])
             idf = np.log((1.0 + len(texts)) / (1.0 + df)) + 1.0
             vocabulary = counter.get_feature_names_out().tolist()
-            blocks.append(Block(analyzer, ngram_range, len(vocabulary), vocabulary, idf))
-        return cls(blocks)
+            block = Block(analyzer, ngram_range, len(vocabulary), vocabulary, idf)
+            blocks.append(block)
+            matrices.append(block.weigh(counts))
+        return cls(blocks), sp.hstack(matrices, format="csr", dtype=np.float64)
 
     @classmethod
     def hashing(

@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from weaklabel._core.memory import check_memory
 from weaklabel._core.params import parameter_error
 from weaklabel.endmodel._estimator import fit_estimator, predict_estimator
 from weaklabel.endmodel._features import TextFeatures
@@ -31,6 +32,9 @@ from weaklabel.exceptions import ConvergenceWarning, DataError
 
 __all__ = ["SOLVERS", "Fitted", "learn", "learn_chunks"]
 
+#: Memory the in-memory fit takes per row at its peak, about (short texts, word + char n-grams:
+#: the n-gram counts and their vocabulary before pruning); measured 12 KB.
+_BYTES_PER_ROW = 16_000
 #: How a fit was made (``EndModel.solver_``).
 SOLVERS = ("lbfgs", "sgd", "estimator")
 
@@ -78,7 +82,12 @@ def learn(
     if settings.estimator is None and limit is not None and len(texts) > limit:
         chunks = slices(texts, probs, weights, settings.chunk_size)
         return _stream(settings, list(chunks), seed=seed, progress=progress, total=len(texts))
-    features = TextFeatures.learn(
+    check_memory(
+        _BYTES_PER_ROW * len(texts),
+        what=f"Fitting EndModel in memory on {len(texts):,} texts",
+        hint="Lower streaming_rows so that fit streams (hashed features, SGD), or use fit_chunks.",
+    )
+    features, matrix = TextFeatures.learn(
         texts,
         word_ngrams=settings.word_ngrams,
         char_ngrams=settings.char_ngrams,
@@ -92,7 +101,7 @@ def learn(
             "there is nothing to learn; pass rows the label model has an opinion on, or gold "
             "labels as one-hot rows."
         )
-    matrix = features.transform([t for t, kept in zip(texts, keep, strict=True) if kept])
+    matrix = matrix[keep]
     if settings.estimator is not None:
         estimator = fit_estimator(settings.estimator, matrix, probs[keep], weights[keep])
         return Fitted(features, k, "estimator", "estimator", estimator=estimator, n_rows=len(texts))

@@ -51,7 +51,7 @@ def fit_soft_logistic(
     d = features.shape[1]
     k = targets.shape[1]
     weighted = targets * weights[:, None]
-    transposed = features.T.tocsr()
+    transposed = features.T  # a CSC view, no copy
     scale = 1.0 / (C * float(weights.sum()))
 
     def objective(theta: np.ndarray) -> tuple[float, np.ndarray]:
