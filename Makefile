@@ -1,5 +1,6 @@
 # Two commands do all the set-up on a fresh machine (Python 3.11, pip, make):
-#   make demo   - create .venv, install weaklabel, label the bundled YouTube spam data into out/
+#   make demo   - create .venv, install weaklabel (with the end model's extra), label the bundled
+#                 YouTube spam data into out/
 #   make test   - create .venv with the dev tools and Dask, and .venv-labelstudio with Label
 #                 Studio (for the round-trip tests against a real server), and run all the tests
 #   make check  - lint (ruff), types (mypy), import layering (import-linter), then `make test`
@@ -18,11 +19,11 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e '.[endmodel]'
 	touch $@
 
 $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev,dask,hf]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,dask,hf,endmodel]'
 	touch $(VENV)/.installed $@
 
 # the `labelstudio` extra of pyproject.toml, alone in its venv

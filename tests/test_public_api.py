@@ -11,6 +11,7 @@ import weaklabel.active
 import weaklabel.analysis
 import weaklabel.annotations
 import weaklabel.datasets
+import weaklabel.endmodel
 import weaklabel.exceptions
 import weaklabel.export
 import weaklabel.labelstudio
@@ -106,6 +107,7 @@ EXPECTED = {
         "make_dependent_votes",
         "make_votes",
     ],
+    weaklabel.endmodel: ["DEFAULT_POLICY", "POLICIES", "SOURCES", "EndModel", "combine"],
     weaklabel.export: ["FORMATS", "GOLD_MODES", "ExportResult", "export"],
     weaklabel.labelstudio: [
         "Guidelines",

@@ -9,9 +9,10 @@ wings below it (checked by import-linter, see ``pyproject.toml``)::
     cli                       the command line: wires the calls below together
     _report | labelstudio     the HTML report; Label Studio tasks, config and guidelines
     _analysis                 LF and label statistics (public door: weaklabel.analysis)
-    models | _apply | datasets
+    models | _apply | datasets | endmodel
                               label models; applying LFs (chunks, processes, checkpoints, Dask);
-                              bundled and synthetic data
+                              bundled and synthetic data; the end model (a text classifier
+                              trained on the label model's probabilities)
     _lfs                      labeling functions, preprocessors, builders, spaCy, LF files
     _votes                    the vote matrix: encoding, names, storage, gold labels, Dask votes
     _io                       files: reading data, atomic writes, labels

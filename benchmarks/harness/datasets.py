@@ -1,7 +1,8 @@
 """The benchmark datasets of ``../shared/data`` (not shipped with weaklabel).
 
 Each loader returns a ``Dataset``: a ``Split`` to fit on and one to score on, each with the
-votes as a dense int array (-1 = abstain), the gold labels and the class names. ``real_texts``
+votes as a dense int array (-1 = abstain), the gold labels and the class names (and, for the
+WRENCH sets, the texts, which the end model reads). ``real_texts``
 gives the raw YouTube comments and SMS messages that ``harness.synthetic`` splices into texts.
 
 The data folder is ``$WEAKLABEL_DATA`` when set, else ``shared/data`` beside the repository (or
@@ -77,6 +78,7 @@ class Split:
     votes: np.ndarray  # n x m, -1 = abstain
     gold: np.ndarray  # n, class index
     classes: tuple[str, ...]
+    texts: tuple[str, ...] | None = None  # the rows' texts, where the set has them (WRENCH)
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,8 @@ def _wrench_split(folder: Path, split: str, classes: tuple[str, ...]) -> Split:
     records = json.loads((folder / f"{split}.json").read_text())
     votes = np.array([r["weak_labels"] for r in records.values()], dtype=np.int64)
     gold = np.array([r["label"] for r in records.values()], dtype=np.int64)
-    return Split(votes, gold, classes)
+    texts = tuple(str(r["data"]["text"]) for r in records.values())
+    return Split(votes, gold, classes, texts)
 
 
 def wrench(name: str, *, positive: int | None = None) -> Dataset:
