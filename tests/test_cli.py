@@ -39,6 +39,7 @@ def test_run_on_a_csv_writes_all_outputs(fixtures, tmp_path, capsys):
     assert code == 0, captured.err
     assert sorted(p.name for p in out.iterdir()) == [
         ".weaklabel-run.json",
+        "end_model.npz",
         "labels.jsonl",
         "lf_summary.csv",
         "model.json",
@@ -55,8 +56,8 @@ def test_run_on_a_csv_writes_all_outputs(fixtures, tmp_path, capsys):
         "id", "label", "probs", "confidence", "source", "text", "label_model_probs",
         "end_model_probs",
     }  # fmt: skip
-    assert first["source"] == "lf"
-    assert first["label_model_probs"] == first["probs"]
+    assert first["source"] == "end-model"  # the final label: the end model's (a text column)
+    assert first["end_model_probs"] == pytest.approx(first["probs"], abs=1e-15)
     assert first["id"] == "c1" and first["text"].startswith("Check out my channel")
     assert first["label"] in {"ham", "spam"}
     assert abs(sum(first["probs"].values()) - 1) < 1e-9

@@ -36,7 +36,7 @@ def test_predict_writes_the_labels_run_writes(fixtures, tmp_path, split):
     out = tmp_path / "run"
     assert run_cli("-q", "run", "--data", fixtures / "comments.csv", "--lfs",
                    fixtures / "tiny_lfs.py", "--out", out, "--text-column", "body",
-                   "--id-column", "comment_id") == 0  # fmt: skip
+                   "--id-column", "comment_id", "--no-end-model") == 0  # fmt: skip
     assert labels.read_text() == (out / "labels.jsonl").read_text()
     first = json.loads(labels.read_text().splitlines()[0])
     assert first["id"] == "c1" and first["text"].startswith("Check out my channel")

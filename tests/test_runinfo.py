@@ -41,8 +41,8 @@ def test_run_json_says_where_the_rows_came_from(run_folder, fixtures):
                            "names": ["link", "channel", "short", "song"]}  # fmt: skip
     assert info["classes"] == ["ham", "spam"]
     assert abs(sum(info["label_model"]["class_balance"]) - 1) < 1e-9
-    assert set(info["scores"]) == {"label-model", "majority-vote"}
-    assert 0 < info["coverage"] <= 1 and info["end_model"] is None
+    assert set(info["scores"]) == {"label-model", "majority-vote", "end-model"}
+    assert 0 < info["coverage"] <= 1 and info["end_model"]["policy"] == "end-model"
 
 
 def test_the_demo_records_its_bundled_dataset(tmp_path):

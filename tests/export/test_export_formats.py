@@ -29,7 +29,7 @@ def test_jsonl_round_trip(mixed_run, tmp_path):
     labels = read_jsonl(mixed_run / "labels.jsonl")
     assert rows == [{k: r[k] for k in KEYS} for r in labels]
     assert result.rows == {"train": 8} and result.n_input == 8
-    assert result.sources == {"lf": 5, "end-model": 2, "gold": 1}
+    assert result.sources == {"lf": 5, "end-model": 2, "both": 0, "gold": 1}
     assert {p.name for p in result.files} == {"train.jsonl", "README.md"}
 
 

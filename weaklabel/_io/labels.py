@@ -14,7 +14,11 @@ import pandas as pd
 from weaklabel._io.atomic import atomic_write
 from weaklabel.exceptions import DataError
 
-__all__ = ["write_labels_jsonl"]
+__all__ = ["LABEL_SOURCES", "write_labels_jsonl"]
+
+#: Where a row's final label comes from, as ``labels.jsonl`` says it: the label model, the end
+#: model, both (their product, ``weaklabel.endmodel.combine(policy="product")``), or people.
+LABEL_SOURCES = ("lf", "end-model", "both", "gold")
 
 
 def write_labels_jsonl(
@@ -34,8 +38,9 @@ def write_labels_jsonl(
 
     ``label`` is the class name of ``labels[i]``, ``probs`` maps each class name to its
     probability, ``confidence`` is the probability of the chosen label: the row's *final* label.
-    ``source`` says where it comes from (``"lf"``: the label model; ``"end-model"``: the end model;
-    ``"gold"``: people's labels), ``"lf"`` for every row unless ``sources`` gives one per row.
+    ``source`` says where it comes from (:data:`LABEL_SOURCES`: ``"lf"``: the label model;
+    ``"end-model"``: the end model; ``"both"``: the product of the two; ``"gold"``: people's
+    labels), ``"lf"`` for every row unless ``sources`` gives one per row.
     ``label_model_probs`` and ``end_model_probs`` keep both models' probabilities (by class name):
     the label model's default to ``probs``; the end model's are null when none was trained. The
     file is written atomically.
@@ -74,6 +79,13 @@ def write_labels_jsonl(
             "write_labels_jsonl: probs, labels, row_ids, texts, sources and both models' "
             "probabilities must have one row each (and the probabilities one column per class)."
         )
+    if sources is not None:
+        unknown = sorted({str(s) for s in sources} - set(LABEL_SOURCES))
+        if unknown:
+            raise DataError(
+                f"write_labels_jsonl: unknown source {unknown[0]!r}; a row's source is one of "
+                f"{', '.join(LABEL_SOURCES)}."
+            )
     names = list(class_names)
     ids = np.asarray(row_ids).tolist()
     text_values = None if texts is None else list(texts)

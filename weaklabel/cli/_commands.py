@@ -80,6 +80,8 @@ def run(args: argparse.Namespace) -> None:
         progress=not args.quiet,
         title=title,
         annotations=annotations,
+        end_model=args.end_model,
+        policy=args.final_label,
         provenance={
             "data": source,
             "lfs": str(lfs_source),
@@ -176,15 +178,46 @@ def predict(args: argparse.Namespace) -> None:
             require_column(column, data.columns, role="text", source=str(args.data))
             texts = rows[column].tolist()
     names = model.class_names_ or votes.class_names
+    end_probs = sources = None
+    final = probs
+    if args.end_model is not None:
+        end_probs, sources, final = _end_model_labels(args, votes, probs, texts)
     write_labels_jsonl(
         args.out,
-        probs,
-        predicted_labels(probs, model),
+        final,
+        predicted_labels(final, model),
         row_ids=votes.row_ids,
         class_names=class_names_or_default(names, model.cardinality),
         texts=texts,
+        sources=None if sources is None else sources.tolist(),
+        label_model_probs=probs,
+        end_model_probs=end_probs,
     )
     _info(args, f"Wrote {votes.n_rows:,} labels from {type(model).__name__} to {args.out}")
+
+
+def _end_model_labels(
+    args: argparse.Namespace, votes: VoteMatrix, probs: Any, texts: list[Any] | None
+) -> tuple[Any, Any, Any]:
+    """The end model's probabilities, each row's source and the final probabilities."""
+    from weaklabel.cli._final import as_text
+    from weaklabel.endmodel import EndModel, combine
+
+    if texts is None:
+        raise DataError(
+            "--end-model needs the texts: give --data (and --text-column when the text column "
+            "is not called 'text')."
+        )
+    end = EndModel.load(args.end_model)
+    if end.n_classes_ != votes.cardinality:
+        raise DataError(
+            f"--end-model {args.end_model} has {end.n_classes_} classes but the votes have "
+            f"{votes.cardinality}; give the end_model.npz of the run these votes come from."
+        )
+    end.progress = not args.quiet
+    end_probs = end.predict_proba(as_text(texts))
+    final, sources = combine(probs, end_probs, votes.votes_per_row() > 0, policy=args.final_label)
+    return end_probs, sources, final
 
 
 # -- helpers ------------------------------------------------------------------------------------
@@ -238,10 +271,15 @@ def _report_run(args: argparse.Namespace, result: JobResult) -> None:
         scores = result.scores
         n_gold = int(scores["n_gold"].iloc[0])
         coverage = float(scores["coverage"].iloc[0])
+        uncovered = (
+            "the label model gives rows with no vote the class prior, the end model reads "
+            "their text"
+            if result.end_model is not None
+            else "rows with no vote get the class prior"
+        )
         print(
             f"Accuracy against gold over all {n_gold:,} rows with a gold label "
-            f"(LF coverage {coverage:.1%}; rows with no vote get the class prior; "
-            f"{describe(result.model.tie_break)}):"
+            f"(LF coverage {coverage:.1%}; {uncovered}; {describe(result.model.tie_break)}):"
         )
         for name, row in scores.iterrows():
             print(

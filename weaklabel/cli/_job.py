@@ -20,6 +20,7 @@ from weaklabel._analysis.metrics import accuracy
 from weaklabel._analysis.summary import lf_summary, summary_table
 from weaklabel._apply.api import apply_lfs
 from weaklabel._core.columns import require_column
+from weaklabel._core.optional import import_optional
 from weaklabel._io.atomic import atomic_write
 from weaklabel._io.labels import write_labels_jsonl
 from weaklabel._io.outdir import check_output_folder, output_folder
@@ -29,6 +30,7 @@ from weaklabel._report.report import Report, build_report
 from weaklabel._votes.gold import UNKNOWN, as_gold
 from weaklabel._votes.matrix import VoteMatrix
 from weaklabel._votes.names import class_names_or_default
+from weaklabel.cli._final import Final, final_labels
 from weaklabel.cli._rounds import (
     ROUNDS_FILE,
     cross_validated_accuracy,
@@ -36,7 +38,9 @@ from weaklabel.cli._rounds import (
     round_record,
     write_rounds,
 )
+from weaklabel.endmodel import DEFAULT_POLICY, EndModel
 from weaklabel.models import BaseLabelModel, MajorityVote, model_class
+from weaklabel.models._ties import predicted_labels
 
 __all__ = ["LEGACY_OUTPUT_FILES", "OUTPUT_FILES", "JobResult", "check_out_dir", "run_job"]
 
@@ -49,6 +53,7 @@ OUTPUT_FILES = {
     "report": "report.html",
     "rounds": ROUNDS_FILE,
     "run": RUN_INFO,
+    "end_model": "end_model.npz",
 }
 #: What versions before the manifest (.weaklabel-run.json) wrote: a folder holding only these
 #: files is ours to replace.
@@ -62,13 +67,16 @@ class JobResult:
     Attributes
     ----------
     votes, model, probs, labels, summary
-        The vote matrix, the fitted model, its n x k probabilities, its predicted class indices and
-        the LF summary.
+        The vote matrix, the fitted label model, the final n x k probabilities and class indices
+        (the end model's by default, people's on annotated rows) and the LF summary.
     scores : pandas.DataFrame or None
-        With gold labels: accuracy of the model and of majority vote over every row with gold,
-        and over the rows with at least one vote (``accuracy_covered``); None without gold.
+        With gold labels: accuracy of the label model, of majority vote and of the end model
+        (when trained) over every row with gold, and over the rows with at least one vote
+        (``accuracy_covered``); None without gold.
     files : dict of str to Path
-        The files written, by kind.
+        The files written, by kind (``end_model`` only when one was trained).
+    end_model : EndModel or None
+        The end model fitted on every row, or None (no text column, or ``end_model=False``).
     """
 
     votes: VoteMatrix
@@ -78,6 +86,7 @@ class JobResult:
     summary: pd.DataFrame
     scores: pd.DataFrame | None
     files: dict[str, Path] = field(default_factory=dict)
+    end_model: EndModel | None = None
 
 
 def run_job(
@@ -98,6 +107,8 @@ def run_job(
     progress: bool = True,
     title: str = "",
     annotations: Any = None,
+    end_model: bool = True,
+    policy: str = DEFAULT_POLICY,
     provenance: dict[str, Any] | None = None,
 ) -> JobResult:
     """Label ``data`` with ``lfs``; write labels, votes, summary, model and report into ``out_dir``.
@@ -106,7 +117,11 @@ def run_job(
     written beside each label and, when the data has no ``text`` column, is also shown to the LFs
     as ``x.text``. ``annotations`` (:class:`~weaklabel.annotations.Annotations`) are people's
     labels: their consensus is the gold the model is fitted with, the annotated rows keep it as
-    their label (``source: gold``), and the report gains an Annotations section. Every run adds a
+    their label (``source: gold``), and the report gains an Annotations section. With a text
+    column and ``end_model`` (the default), the end model is trained on the label model's
+    probabilities (and people's labels), cross-fitted, and ``policy``
+    (:func:`weaklabel.endmodel.combine`) picks each row's final label; it is saved as
+    ``end_model.npz``. Every run adds a
     line to ``rounds.jsonl``. ``provenance`` says where ``data`` and the LFs came from, for
     ``run.json`` (:mod:`weaklabel._io.runinfo`): ``data`` (``path``, ``bundled``, ``format``,
     ``encoding``, as :func:`~weaklabel._io.runinfo.file_fingerprint` and the reader saw them)
@@ -120,6 +135,13 @@ def run_job(
             require_column(column, columns, role=role)
     if text_column is None and "text" in columns:
         text_column = "text"
+    if end_model and text_column is not None:  # before the work, not after it
+        import_optional(
+            "sklearn",
+            extra="endmodel",
+            purpose="The end model of weaklabel run (to go without it: --no-end-model, or "
+            "end_model=False)",
+        )
     lf_view = data.drop(columns=[gold_column]) if gold_column else data
     votes = apply_lfs(
         lfs,
@@ -138,14 +160,18 @@ def run_job(
     model_obj = _make_model(model, votes.cardinality, random_state, progress)
     model_obj.fit(votes, gold=people)
     model_probs = model_obj.predict_proba(votes)
-    probs = model_probs.copy()
-    labels = model_obj.predict(votes)
-    sources = np.full(votes.n_rows, "lf", dtype=object)
-    if people is not None:  # annotated rows keep people's label
-        known = people != UNKNOWN
-        probs[known] = np.eye(votes.cardinality)[people[known]]
-        labels = np.where(known, people, labels)
-        sources[known] = "gold"
+    texts = None if text_column is None or not end_model else data[text_column].tolist()
+    final = final_labels(
+        votes,
+        model_obj,
+        model_probs,
+        texts=texts,
+        people=people,
+        policy=policy,
+        random_state=random_state,
+        progress=progress,
+    )
+    probs, labels = final.probs, final.labels
     previous = previous_rounds(out_dir)
     cv = None
     if people is not None:
@@ -159,7 +185,9 @@ def run_job(
         round_record(previous, model=model, gold=people, cv_accuracy=cv, annotations=annotations),
     ]
     summary = lf_summary(votes, gold=gold, model=model_obj)
-    scores = None if gold is None else _scores(votes, gold, model, labels, random_state)
+    scores = None
+    if gold is not None:
+        scores = _scores(votes, gold, model, model_obj, model_probs, final, random_state)
     report = build_report(
         votes,
         model_obj,
@@ -183,11 +211,10 @@ def run_job(
         model_name=model,
     )
     info["annotations"] = None if annotations is None else _annotation_info(rounds[-1], provenance)
-    outputs = _Outputs(
-        votes, model_obj, probs, model_probs, labels, sources, summary, report, rounds, info
-    )
+    info["end_model"] = final.info
+    outputs = _Outputs(votes, model_obj, model_probs, final, summary, report, rounds, info)
     files = _write(out_dir, outputs, data, text_column)
-    return JobResult(votes, model_obj, probs, labels, summary, scores, files)
+    return JobResult(votes, model_obj, probs, labels, summary, scores, files, final.end_model)
 
 
 def check_out_dir(out_dir: str | Path) -> Path:
@@ -212,13 +239,30 @@ def _scores(
     votes: VoteMatrix,
     gold: np.ndarray,
     name: str,
-    labels: np.ndarray,
+    model: BaseLabelModel,
+    model_probs: np.ndarray,
+    final: Final,
     random_state: int | None,
 ) -> pd.DataFrame:
+    """Accuracy against gold of the label model, majority vote and the end model (when trained).
+
+    Each is scored on its own labels: the label model's (``predict``), majority vote's, and the
+    end model's cross-fitted ones, so the lines compare the methods. The final labels are the
+    end model's by default; with another policy (:func:`weaklabel.endmodel.combine`) they get
+    a line of their own.
+    """
     covered = votes.votes_per_row() > 0
     baseline = MajorityVote(cardinality=votes.cardinality, random_state=random_state).fit(votes)
+    predictions = [
+        (name, predicted_labels(model_probs, model)),
+        ("majority-vote", baseline.predict(votes)),
+    ]
+    if final.end_probs is not None:
+        predictions.append(("end-model", predicted_labels(final.end_probs, model)))
+        if final.info is not None and final.info["policy"] != DEFAULT_POLICY:
+            predictions.append((f"final ({final.info['policy']})", final.labels))
     rows = []
-    for label, pred in ((name, labels), ("majority-vote", baseline.predict(votes))):
+    for label, pred in predictions:
         rows.append(
             {
                 "model": label,
@@ -291,10 +335,8 @@ class _Outputs:
 
     votes: VoteMatrix
     model: BaseLabelModel
-    probs: np.ndarray
     model_probs: np.ndarray
-    labels: np.ndarray
-    sources: np.ndarray
+    final: Final
     summary: pd.DataFrame
     report: Report
     rounds: list[dict[str, Any]]
@@ -308,7 +350,10 @@ def _write(
     classes = class_names_or_default(votes.class_names, votes.cardinality)
     texts = None if text_column is None else data[text_column].tolist()
     with output_folder(out_dir, legacy_names=LEGACY_OUTPUT_FILES) as staging:
-        files = {kind: staging / name for kind, name in OUTPUT_FILES.items()}
+        kinds = {k: v for k, v in OUTPUT_FILES.items() if k != "end_model" or out.final.end_model}
+        files = {kind: staging / name for kind, name in kinds.items()}
+        if out.final.end_model is not None:
+            out.final.end_model.save(files["end_model"])
         votes.save(files["votes"])
         out.model.save(files["model"])
         with atomic_write(files["summary"]) as handle:
@@ -318,12 +363,13 @@ def _write(
         write_run_info(files["run"], out.info)
         write_labels_jsonl(
             files["labels"],
-            out.probs,
-            out.labels,
+            out.final.probs,
+            out.final.labels,
             row_ids=votes.row_ids,
             class_names=classes,
             texts=texts,
-            sources=out.sources.tolist(),
+            sources=out.final.sources.tolist(),
             label_model_probs=out.model_probs,
+            end_model_probs=out.final.end_probs,
         )
-    return {kind: Path(out_dir) / name for kind, name in OUTPUT_FILES.items()}
+    return {kind: Path(out_dir) / name for kind, name in kinds.items()}

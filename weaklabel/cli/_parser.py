@@ -12,6 +12,7 @@ from weaklabel.cli import _commands as handlers
 from weaklabel.cli import _loop as loop
 from weaklabel.cli._export import add_export_parser
 from weaklabel.cli._job import OUTPUT_FILES
+from weaklabel.endmodel import DEFAULT_POLICY, POLICIES
 from weaklabel.models import model_names
 
 __all__ = ["build_parser"]
@@ -46,9 +47,12 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
         help="apply LFs, fit a label model and write labels (the demo without --data)",
         description=(
-            "Apply labeling functions to a dataset, fit a label model and write into --out: "
-            f"{', '.join(OUTPUT_FILES.values())}. Without --data it runs the demo on the bundled "
-            "YouTube Spam Collection with labeling_functions/spam.py."
+            "Apply labeling functions to a dataset, fit a label model, train the end model (a "
+            "text classifier on the label model's probabilities, when the data has a text "
+            "column) and write into --out: "
+            f"{', '.join(OUTPUT_FILES.values())} (the last with the end model). Without --data "
+            "it runs the demo on the bundled YouTube Spam Collection with "
+            "labeling_functions/spam.py."
         ),
     )
     _data_options(run, required=False)
@@ -62,6 +66,20 @@ def build_parser() -> argparse.ArgumentParser:
         "the model is fitted with, and the annotated rows keep it",
     )
     run.add_argument("--adjudication", type=Path, help="adjudicated labels (CSV: item, label)")
+    run.add_argument(
+        "--no-end-model",
+        dest="end_model",
+        action="store_false",
+        help="do not train the end model: the final labels are the label model's",
+    )
+    run.add_argument(
+        "--final-label",
+        choices=POLICIES,
+        default=DEFAULT_POLICY,
+        help="where each row's final label comes from: the end model on every row (default), "
+        "the label model where an LF voted and the end model elsewhere (lf-first), or the "
+        "product of both where an LF voted (product)",
+    )
     _model_options(run)
     run.set_defaults(handler=handlers.run)
 
@@ -109,7 +127,11 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Predict with a fitted model (weaklabel fit) on a saved vote matrix (weaklabel apply) "
             "and write one JSON object per row: id, label, probs, confidence, and text with "
-            "--data. The split workflow apply -> fit -> predict gives the labels `run` gives."
+            "--data. With --end-model (end_model.npz of a run) and --data, the end model reads "
+            "each row's text and --final-label picks the final label, as in `run`. The split "
+            "workflow apply -> fit -> predict gives the labels `run --no-end-model` gives; with "
+            "the end model, `run` gives its rows cross-fitted probabilities, predict those of the "
+            "model fitted on every row."
         ),
     )
     predict.add_argument(
@@ -123,6 +145,15 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("--text-column", metavar="C", help="column of --data written as text")
     predict.add_argument(
         "--id-column", metavar="C", help="match --data rows to votes by this id column"
+    )
+    predict.add_argument(
+        "--end-model", type=Path, metavar="FILE", help="end_model.npz of `weaklabel run`"
+    )
+    predict.add_argument(
+        "--final-label",
+        choices=POLICIES,
+        default=DEFAULT_POLICY,
+        help="with --end-model: where each row's final label comes from (as in `run`)",
     )
     predict.set_defaults(handler=handlers.predict)
 

@@ -107,7 +107,8 @@ def check_probs(probs: Any, n_rows: int, *, owner: str) -> np.ndarray:
             f"{sums[row]:.6g} ({array[row].tolist()}). Pass probabilities (predict_proba), not "
             "scores or counts; normalize with probs / probs.sum(axis=1, keepdims=True)."
         )
-    return array / sums[:, None]
+    exact = (sums == 1.0)[:, None]  # such rows are returned as given, to the last bit
+    return np.where(exact, array, array / sums[:, None])
 
 
 def check_sample_weight(sample_weight: Any, n_rows: int, *, owner: str) -> np.ndarray:

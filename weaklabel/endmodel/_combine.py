@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from weaklabel._core.params import check_choice
+from weaklabel._io.labels import LABEL_SOURCES
 from weaklabel.endmodel._checks import check_probs
 from weaklabel.exceptions import DataError
 
@@ -32,8 +33,9 @@ __all__ = ["DEFAULT_POLICY", "POLICIES", "SOURCES", "combine"]
 #: The policies of :func:`combine`; the first is the default.
 POLICIES = ("end-model", "lf-first", "product")
 DEFAULT_POLICY = POLICIES[0]
-#: The values of ``sources``.
-SOURCES = ("lf", "end-model", "both")
+#: The values of ``sources`` (the first three of ``labels.jsonl``'s sources; people's labels,
+#: ``"gold"``, are set after combining).
+SOURCES = tuple(s for s in LABEL_SOURCES if s != "gold")
 
 
 def combine(

@@ -206,7 +206,8 @@ class CardFacts:
             "",
             *_table(["source", "rows"], [(k, f"{v:,}") for k, v in self.sources.items()]),
             "",
-            "`lf`: the label model; `end-model`: the end model; `gold`: people's label.",
+            "`lf`: the label model; `end-model`: the end model; `both`: the product of the two; "
+            "`gold`: people's label.",
         ]
         lines += [
             "",

@@ -17,6 +17,7 @@ from typing import Any
 
 from tqdm.auto import tqdm
 
+from weaklabel._io.labels import LABEL_SOURCES
 from weaklabel.exceptions import DataError
 
 __all__ = ["LABELS_FILE", "SOURCES", "first_record", "read_labels"]
@@ -24,7 +25,7 @@ __all__ = ["LABELS_FILE", "SOURCES", "first_record", "read_labels"]
 #: The file name, in a run's output folder.
 LABELS_FILE = "labels.jsonl"
 #: Where a row's final label comes from, in the order the dataset card lists them.
-SOURCES = ("lf", "end-model", "gold")
+SOURCES = LABEL_SOURCES
 _PROGRESS_EVERY = 1 << 14  # lines between two updates of the progress bar
 
 
