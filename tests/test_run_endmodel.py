@@ -33,7 +33,8 @@ def youtube_csv(tmp_path_factory):
 
 def run(youtube_csv, out, *extra):
     argv = ["run", "--data", str(youtube_csv), "--lfs", "labeling_functions/spam.py",
-            "--out", str(out), "--id-column", "id", "--gold-column", "label", *map(str, extra)]  # fmt: skip
+            "--out", str(out), "--id-column", "id", "--gold-column", "label",
+            *map(str, extra)]  # fmt: skip
     return main(argv)
 
 
@@ -82,7 +83,7 @@ def test_the_scores_put_the_end_model_on_its_own_line_and_run_json_describes_it(
     block = info["end_model"]
     assert block["policy"] == "end-model" and block["n_rows"] == 600 and block["gold_rows"] == 0
     assert block["params"]["n_folds"] == 5 and block["params"]["random_state"] == 0
-    assert 0 < block["cv_log_loss"] and 0.5 < block["cv_agreement"] <= 1
+    assert block["cv_log_loss"] > 0 and 0.5 < block["cv_agreement"] <= 1
     assert 0.5 < block["agreement_with_label_model"] <= 1
 
 
@@ -113,8 +114,9 @@ def test_annotations_train_the_end_model_and_keep_their_label(youtube_csv, tmp_p
     data = pd.read_csv(youtube_csv)
     flipped = {"spam": "ham", "ham": "spam"}
     annotated = data.head(40)  # people who label these rows the opposite of the truth
-    pd.DataFrame({"item": annotated["id"], "annotator": "ann",
-                  "label": annotated["label"].map(flipped)}).to_csv(tmp_path / "a.csv", index=False)  # fmt: skip
+    table = pd.DataFrame({"item": annotated["id"], "annotator": "ann",
+                          "label": annotated["label"].map(flipped)})  # fmt: skip
+    table.to_csv(tmp_path / "a.csv", index=False)
     out = tmp_path / "out"
     assert run(youtube_csv, out, "-q", "--annotations", tmp_path / "a.csv") == 0
     records = {r["id"]: r for r in read_jsonl(out / "labels.jsonl")}
@@ -139,7 +141,7 @@ def test_predict_with_the_end_model_gives_the_saved_model_s_labels(youtube_csv, 
     # the run's own labels are cross-fitted: close to the full model's, not equal
     run_labels = [r["label"] for r in read_jsonl(end_run / "labels.jsonl")]
     same = np.mean([a["label"] == b for a, b in zip(records, run_labels, strict=True)])
-    assert 0.9 < same
+    assert same > 0.9
 
 
 def test_predict_with_the_end_model_needs_the_texts(end_run, tmp_path, capsys):
@@ -165,11 +167,12 @@ def test_a_text_column_with_one_distinct_text_asks_for_no_end_model(tmp_path, ca
 def test_small_data_cross_fits_on_fewer_folds(fixtures, tmp_path):
     out = tmp_path / "out"
     code = main(["-q", "run", "--data", str(fixtures / "empty_text.csv"), "--lfs",
-                 str(fixtures / "tiny_lfs.py"), "--out", str(out), "--id-column", "id"])  # fmt: skip
+                 str(fixtures / "tiny_lfs.py"), "--out", str(out),
+                 "--id-column", "id"])  # fmt: skip
     assert code == 0
     info = json.loads((out / "run.json").read_text())["end_model"]
-    distinct = len({" ".join(str(t).casefold().split())
-                    for t in pd.read_csv(fixtures / "empty_text.csv")["text"].fillna("")})  # fmt: skip
+    texts = pd.read_csv(fixtures / "empty_text.csv")["text"].fillna("")
+    distinct = len({" ".join(str(t).casefold().split()) for t in texts})
     assert info["params"]["n_folds"] == min(5, distinct) < 5
     assert info["rows_without_text"] == 1  # an empty cell
 
