@@ -182,6 +182,7 @@ def scale_worker(config: dict[str, Any]) -> dict[str, Any]:
 
 
 def _scale(args: argparse.Namespace) -> dict[str, Any]:
+    args.workdir.mkdir(parents=True, exist_ok=True)
     path = write_scale_data(args.workdir / f"endmodel_texts_{args.scale_rows}.parquet",
                             args.scale_rows)  # fmt: skip
     result = run_isolated("endmodel:scale_worker", {"path": str(path), "rows": args.scale_rows},
