@@ -75,7 +75,7 @@ def _cell(value: Any) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
     if isinstance(value, float):
-        return f"{value:.3f}"
+        return f"{value:.3f}" if value == 0 or abs(value) >= 0.001 else f"{value:.3g}"
     return str(value).replace("|", "\\|").replace("\n", " ")
 
 
