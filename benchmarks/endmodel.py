@@ -6,7 +6,8 @@ Usage::
         [--scale-rows 10000000] [--workdir DIR] [--markdown] [--smoke]
 
 Every set gets the default ``LabelModel`` (``random_state=0``) fitted on its votes, no gold, and
-the default ``EndModel`` trained on the label model's probabilities:
+the default ``EndModel`` trained on the label model's probabilities of the rows with a vote, as
+``weaklabel run`` trains it:
 
 - ``demo``: the bundled YouTube Spam Collection with the demo LFs (labeling_functions/spam.py),
   what ``weaklabel run`` labels without arguments; ``sms-bundled``: the bundled SMS Spam
@@ -91,11 +92,13 @@ class Problem:
         lm_test = label_model.predict_proba(self.test_votes)
         mv = MajorityVote(cardinality=k).fit(self.fit_votes).predict_proba(self.test_votes)
         end = EndModel(random_state=0, progress=False)
+        # as weaklabel run trains it: rows without a vote (the class prior) are left out
+        weight = (self.fit_votes.votes_per_row() > 0).astype(np.float64)
         start = time.perf_counter()
         if self.cross_fit:
-            end_test = end.cross_fit_predict_proba(self.fit_texts, lm_test)
+            end_test = end.cross_fit_predict_proba(self.fit_texts, lm_test, sample_weight=weight)
         else:
-            end.fit(self.fit_texts, label_model.predict_proba(self.fit_votes))
+            end.fit(self.fit_texts, label_model.predict_proba(self.fit_votes), sample_weight=weight)
             end_test = end.predict_proba(self.test_texts)
         seconds = time.perf_counter() - start
         covered = self.test_votes.votes_per_row() > 0

@@ -82,6 +82,8 @@ def test_the_scores_put_the_end_model_on_its_own_line_and_run_json_describes_it(
     assert final == pytest.approx(lines["end-model"], abs=1e-4)
     block = info["end_model"]
     assert block["policy"] == "end-model" and block["n_rows"] == 600 and block["gold_rows"] == 0
+    covered = VoteMatrix.load(tmp_path / "out" / "votes.npz").votes_per_row() > 0
+    assert block["trained_on"] == covered.sum() < 600  # rows without a vote: the prior, left out
     assert block["params"]["n_folds"] == 5 and block["params"]["random_state"] == 0
     assert block["cv_log_loss"] > 0 and 0.5 < block["cv_agreement"] <= 1
     assert 0.5 < block["agreement_with_label_model"] <= 1

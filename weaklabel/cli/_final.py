@@ -3,6 +3,10 @@
 :func:`final_labels` trains the end model (:class:`weaklabel.endmodel.EndModel`) on the label
 model's probabilities, with the annotated rows as one-hot targets (people's labels train it
 too), cross-fitted so that no row's probabilities come from a model that saw its own target.
+Rows that no LF voted on and no one annotated are left out of training (their target is the
+class prior, which says nothing about their text; with it, the more honest the label model's
+probabilities elsewhere, the more the prior pulled every text toward the majority class); the
+end model labels them.
 :func:`weaklabel.endmodel.combine` then picks each row's probabilities by its policy, and the
 annotated rows keep people's label (``source: gold``).
 """
@@ -74,8 +78,10 @@ def final_labels(
         targets[known] = np.eye(k)[people[known]] if people is not None else targets[known]
         strings = as_text(texts)
         end = EndModel(n_folds=_folds(strings), random_state=random_state, progress=progress)
-        end_probs = end.cross_fit_predict_proba(strings, targets)
         covered = votes.votes_per_row() > 0
+        # a row no LF voted on has the class prior as its target: nothing about its text
+        evidence = (covered | known).astype(np.float64)
+        end_probs = end.cross_fit_predict_proba(strings, targets, sample_weight=evidence)
         probs, sources = combine(model_probs, end_probs, covered, policy=policy)
         missing = sum(1 for t in strings if not t.strip())
         info = _info(end, end_probs, model_probs, covered, known, policy, missing)
@@ -127,6 +133,7 @@ def _info(
         },
         "policy": policy,
         "n_rows": len(end_probs),
+        "trained_on": int((covered | known).sum()),  # rows with a vote or people's label
         "gold_rows": int(known.sum()),
         "cv_log_loss": _float(getattr(end, "cv_log_loss_", None)),
         "cv_agreement": _float(getattr(end, "cv_agreement_", None)),
