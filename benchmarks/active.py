@@ -42,6 +42,7 @@ from harness.tables import render
 
 from weaklabel import VoteMatrix
 from weaklabel.active import STRATEGIES, query
+from weaklabel.endmodel import EndModel
 from weaklabel.models import LabelModel, WeightedMajorityVote
 
 SMOKE = {"datasets": "youtube,crowd-dog", "splits": 1, "strategies": "auto,random",
@@ -67,6 +68,12 @@ class Round:
         self.eval_votes = VoteMatrix.from_dense(data.test.votes[self.eval], cardinality=self.k)
         self.truth = data.test.gold
         self.split = split
+        self.texts = None  # the WRENCH text sets: fit texts + pool texts, and the eval texts
+        if data.fit.texts is not None and data.fit.votes is not data.test.votes:
+            pool_texts = [data.test.texts[i] for i in self.pool]
+            self.texts = list(data.fit.texts) + pool_texts
+            self.pool_texts = pool_texts
+            self.eval_texts = [data.test.texts[i] for i in self.eval]
 
     def fit(self, gold: np.ndarray | None) -> LabelModel:
         model = LabelModel(cardinality=self.k, random_state=0, progress=False)
@@ -78,6 +85,42 @@ class Round:
         keep = y >= 0
         probs = model.predict_proba(self.eval_votes)[keep]
         return expected_accuracy(probs, y[keep]), calibration_error(probs, y[keep])
+
+    def final(self, model: Any, gold: np.ndarray) -> tuple[float, float, np.ndarray | None]:
+        """Accuracy and calibration error of the final labels on the evaluation half, and the
+        end model's probabilities of the pool rows (None without texts).
+
+        With texts, the final labels are the end model's, trained as ``weaklabel run`` trains it:
+        on the label model's probabilities of the rows with a vote and the gold rows one-hot. The
+        pool's unlabeled rows are left out of its training, so their probabilities are out of
+        sample, as the run's cross-fitted ones are (one fit a round instead of six)."""
+        if self.texts is None:
+            return (*self.score(model), None)
+        targets = model.predict_proba(self.votes)
+        known = gold >= 0
+        targets[known] = np.eye(self.k)[gold[known]]
+        weight = (self.votes.votes_per_row() > 0) | known
+        weight[self.pool_pos] &= known[self.pool_pos]
+        end = EndModel(random_state=0, progress=False)
+        end.fit(self.texts, targets, sample_weight=weight.astype(np.float64))
+        y = self.truth[self.eval]
+        keep = y >= 0
+        probs = end.predict_proba(self.eval_texts)[keep]
+        score = expected_accuracy(probs, y[keep]), calibration_error(probs, y[keep])
+        return (*score, end.predict_proba(self.pool_texts))
+
+    def gold_only(self, gold: np.ndarray) -> float:
+        """A model of the gold rows alone: a text classifier on their texts (the text sets), a
+        weighted vote with the LF accuracies measured on them (the others)."""
+        rows = np.flatnonzero(gold >= 0)
+        if self.texts is not None:
+            end = EndModel(random_state=0, progress=False, min_df=1)
+            end.fit([self.texts[r] for r in rows], np.eye(self.k)[gold[rows]])
+            y = self.truth[self.eval]
+            keep = y >= 0
+            return expected_accuracy(end.predict_proba(self.eval_texts)[keep], y[keep])
+        alone = WeightedMajorityVote(cardinality=self.k).fit(self.votes[rows], gold=gold[rows])
+        return self.score(alone)[0]
 
     def ceiling(self, model: Any) -> float:
         """An optimistic bound on what labeling vote patterns can reach on the evaluation half:
@@ -107,7 +150,8 @@ class Round:
         return np.where(agree, answers[0], pick)
 
     def run(self, strategy: str, budget: int, rounds: int, noisy: bool) -> dict[str, Any]:
-        """Accuracy after each round (round 0: no gold) and the gold-only baseline at the end."""
+        """Accuracy after each round (round 0: no gold) of the final labels and of the label
+        model, and the gold-only baseline at the end."""
         rng = np.random.default_rng(1000 + self.split)
         gold = np.full(self.votes.n_rows, -1)
         labeled: list[int] = []
@@ -115,26 +159,26 @@ class Round:
         sizes = [budget // rounds + (r < budget % rounds) for r in range(rounds)]
         model = self.fit(None)
         ceiling = self.ceiling(model)
-        curve, ece = zip(self.score(model), strict=True)
-        curve, ece = list(curve), list(ece)
-        for size in sizes:
+        curve, ece, lm_curve = [], [], []
+        for size in [*sizes, 0]:
+            accuracy, error, pool_end = self.final(model, gold)
+            curve.append(accuracy)
+            ece.append(error)
+            lm_curve.append(self.score(model)[0])
+            if not size:
+                break
             chosen = query(self.pool_votes, model, size, strategy=strategy, labeled=labeled,
-                           random_state=self.split)  # fmt: skip
+                           random_state=self.split, end_model_probs=pool_end,
+                           texts=None if self.texts is None else self.pool_texts)  # fmt: skip
             rows = chosen["row"].to_numpy()
             labeled.extend(rows.tolist())
             gold[self.pool_pos[rows]] = self.oracle(rows, noisy, rng)
             model = self.fit(gold)
-            accuracy, error = self.score(model)
-            curve.append(accuracy)
-            ece.append(error)
-        rows_with_gold = np.flatnonzero(gold >= 0)
-        alone = WeightedMajorityVote(cardinality=self.k).fit(
-            self.votes[rows_with_gold], gold=gold[rows_with_gold]
-        )
         return {
             "curve": curve,
             "ece": ece,
-            "gold_only": self.score(alone)[0],
+            "lm_curve": lm_curve,
+            "gold_only": self.gold_only(gold),
             "labels": len(labeled),
             "ceiling": ceiling,
         }
@@ -158,7 +202,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--budget", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--splits", type=int, default=5)
-    parser.add_argument("--strategies", default=",".join(STRATEGIES))
+    # end_model is what auto does on the text sets (and needs texts): not a column of its own
+    parser.add_argument("--strategies", default=",".join(s for s in STRATEGIES if s != "end_model"))
     parser.add_argument("--no-noisy", action="store_true", help="skip the noisy-oracle runs")
     parser.add_argument("--scale-rows", type=int, default=10_000_000)
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()))
@@ -177,6 +222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 key = f"{strategy} (noisy oracle)" if noisy else strategy
                 per[key] = {
                     "curve": np.mean([r["curve"] for r in runs], axis=0).tolist(),
+                    "lm_curve": np.mean([r["lm_curve"] for r in runs], axis=0).tolist(),
                     "ece": np.mean([r["ece"] for r in runs], axis=0).tolist(),
                     "ceiling": float(np.mean([r["ceiling"] for r in runs])),
                     "gold_only": float(np.mean([r["gold_only"] for r in runs])),
@@ -193,38 +239,26 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _print(results: dict[str, Any], strategies: list[str], markdown: bool) -> None:
     names = list(results["datasets"])
     keys = list(next(iter(results["datasets"].values())))
-    header = ["dataset", "labels", "no gold", *keys, "gold only", "ceiling"]
-    rows, gains, worst = [], {key: [] for key in keys}, dict.fromkeys(keys, 0.0)
-    for name in names:
-        per = results["datasets"][name]
-        base = per[keys[0]]["curve"][0]
-        row = [name, str(per[keys[0]]["labels"]), f"{base:.3f}"]
-        for key in keys:
-            final = per[key]["curve"][-1]
-            gains[key].append(final - base)
-            worst[key] = min(worst[key], final - base)
-            row.append(f"{final:.3f} ({final - base:+.3f})")
-        row.append(f"{per['auto']['gold_only']:.3f}" if "auto" in per else "")
-        row.append(f"{per[keys[0]]['ceiling']:.3f}")
-        rows.append(row)
-    mean = ["mean gain", "", ""] + [f"{np.mean(gains[k]):+.3f}" for k in keys] + ["", ""]
-    low = ["worst vs no gold", "", ""] + [f"{worst[k]:+.3f}" for k in keys] + ["", ""]
-    print(render(header, [*rows, mean, low], markdown=markdown))
+    print("final labels (the end model's on the text sets youtube, sms, trec; the label "
+          "model's elsewhere):")  # fmt: skip
+    gains, worst = _table(results, names, keys, "curve", markdown)
+    print("\nthe label model alone:")
+    _table(results, names, keys, "lm_curve", markdown)
     if "auto" not in keys:
         return
     if "random" in keys:
         auto, rand = np.mean(gains["auto"]), np.mean(gains["random"])
         low = worst["auto"]
-        print(f"\ntargets: auto raises accuracy by >= 3 points on average: "
+        print(f"\ntargets (final labels): auto raises accuracy by >= 3 points on average: "
               f"{'MET' if auto >= 0.03 else 'MISSED'} ({auto:+.3f}); beats random: "
               f"{'MET' if auto > rand else 'MISSED'} ({rand:+.3f}); no set below no gold: "
               f"{'MET' if low >= -1e-9 else 'MISSED'} ({low:+.3f})")  # fmt: skip
     first = [results["datasets"][n][keys[0]] for n in names]
-    ceiling = np.mean([per["ceiling"] - per["curve"][0] for per in first])
-    print(f"the ceiling (every pattern of 2+ evaluation rows given its most frequent true class, "
-          f"in-sample) is "
-          f"{ceiling:+.3f} above no gold on average")  # fmt: skip
-    print("\nauto after each round: accuracy (calibration error)")
+    ceiling = np.mean([per["ceiling"] - per["lm_curve"][0] for per in first])
+    print(f"the label model's ceiling (every pattern of 2+ evaluation rows given its most "
+          f"frequent true class, in-sample) is {ceiling:+.3f} above no gold "
+          f"on average")  # fmt: skip
+    print("\nauto after each round, final labels: accuracy (calibration error)")
     lowest = 0.0
     for name in names:
         per = results["datasets"][name]["auto"]
@@ -232,6 +266,32 @@ def _print(results: dict[str, Any], strategies: list[str], markdown: bool) -> No
         steps = (f"{a:.3f} ({e:.3f})" for a, e in zip(per["curve"], per["ece"], strict=True))
         print(f"  {name:14s} " + " -> ".join(steps))
     print(f"  lowest accuracy of any round vs no gold: {lowest:+.3f}")
+
+
+def _table(
+    results: dict[str, Any], names: list[str], keys: list[str], curve: str, markdown: bool
+) -> tuple[dict[str, list[float]], dict[str, float]]:
+    final_labels = curve == "curve"
+    header = ["dataset", "labels", "no gold", *keys, "gold only" if final_labels else "ceiling"]
+    rows, gains, worst = [], {key: [] for key in keys}, dict.fromkeys(keys, 0.0)
+    for name in names:
+        per = results["datasets"][name]
+        base = per[keys[0]][curve][0]
+        row = [name, str(per[keys[0]]["labels"]), f"{base:.3f}"]
+        for key in keys:
+            final = per[key][curve][-1]
+            gains[key].append(final - base)
+            worst[key] = min(worst[key], final - base)
+            row.append(f"{final:.3f} ({final - base:+.3f})")
+        if final_labels:
+            row.append(f"{per['auto']['gold_only']:.3f}" if "auto" in per else "")
+        else:
+            row.append(f"{per[keys[0]]['ceiling']:.3f}")
+        rows.append(row)
+    mean = ["mean gain", "", ""] + [f"{np.mean(gains[k]):+.3f}" for k in keys] + [""]
+    low = ["worst vs no gold", "", ""] + [f"{worst[k]:+.3f}" for k in keys] + [""]
+    print(render(header, [*rows, mean, low], markdown=markdown))
+    return gains, worst
 
 
 def _scale(args: argparse.Namespace) -> dict[str, Any]:

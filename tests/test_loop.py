@@ -126,3 +126,45 @@ def test_annotations_of_unknown_rows_or_classes_are_refused(fixtures, tmp_path, 
                    "--out", tmp_path / "o", "--text-column", "body", "--id-column", "comment_id",
                    "--annotations", path)  # fmt: skip
     assert code == 1 and "eggs" in capsys.readouterr().err
+
+
+def test_select_with_the_run_s_labels_ranks_rows_by_the_end_model(fixtures, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert run_cli("-q", "run", "--data", fixtures / "comments.csv", "--lfs",
+                   fixtures / "tiny_lfs.py", "--out", out, "--text-column", "body",
+                   "--id-column", "comment_id") == 0  # fmt: skip
+    batch_path, tasks_path = tmp_path / "batch.csv", tmp_path / "tasks.json"
+    code = run_cli("-q", "select", "--votes", out / "votes.npz", "--model", out / "model.json",
+                   "--labels", out / "labels.jsonl", "--n", 3, "--out", batch_path,
+                   "--data", fixtures / "comments.csv", "--id-column", "comment_id",
+                   "--text-column", "body", "--tasks", tasks_path)  # fmt: skip
+    assert code == 0
+    batch = pd.read_csv(batch_path)
+    assert set(batch["strategy"]) == {"end_model"}
+    labels = [json.loads(line) for line in (out / "labels.jsonl").read_text().splitlines()]
+    margins = {r["id"]: abs(r["end_model_probs"]["spam"] - r["end_model_probs"]["ham"])
+               for r in labels}  # fmt: skip
+    least_sure = sorted(margins.values())[:3]
+    assert sorted(margins[i] for i in batch["id"]) == pytest.approx(least_sure)
+    # the tasks suggest the end model's label: the one the run wrote
+    final = {r["id"]: r["label"] for r in labels}
+    for task in json.loads(tasks_path.read_text()):
+        choice = task["predictions"][0]["result"][0]["value"]["choices"]
+        assert choice == [final[task["data"]["row_id"]]]
+
+
+def test_select_labels_must_be_the_run_s_and_hold_end_model_probs(fixtures, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert run_cli("-q", "run", "--data", fixtures / "comments.csv", "--lfs",
+                   fixtures / "tiny_lfs.py", "--out", out, "--text-column", "body",
+                   "--id-column", "comment_id", "--no-end-model") == 0  # fmt: skip
+    args = ("select", "--votes", out / "votes.npz", "--model", out / "model.json",
+            "--out", tmp_path / "b.csv")  # fmt: skip
+    assert run_cli(*args, "--labels", out / "labels.jsonl") == 1
+    assert "holds no end_model_probs" in capsys.readouterr().err
+    lines = (out / "labels.jsonl").read_text().splitlines()
+    swapped = tmp_path / "swapped.jsonl"
+    swapped.write_text("\n".join([lines[1], lines[0], *lines[2:]]) + "\n")
+    assert run_cli(*args, "--labels", swapped) == 1
+    err = capsys.readouterr().err
+    assert f"{swapped}, line 1: the row id is 'c2'; the votes' row 0 is 'c1'" in err

@@ -61,7 +61,7 @@ EXPECTED = {
         "model_class",
         "model_names",
     ],
-    weaklabel.active: ["AUTO", "STRATEGIES", "query"],
+    weaklabel.active: ["AUTO", "AUTO_END_MODEL", "STRATEGIES", "query"],
     weaklabel.analysis: [
         "LabelSummary",
         "Report",

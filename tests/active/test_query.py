@@ -31,6 +31,16 @@ def model(votes):
     return LabelModel(progress=False, random_state=0).fit(votes)
 
 
+def end_probs(n=100, seed=0):
+    """An end model's probabilities: one per row, rows of one pattern told apart."""
+    p = np.random.default_rng(seed).uniform(0.02, 0.98, n)
+    return np.column_stack([1 - p, p])
+
+
+def extra(strategy):
+    return {"end_model_probs": end_probs()} if strategy == "end_model" else {}
+
+
 def pattern_of(votes, rows):
     dense = votes.to_dense()
     names = {tuple(v): k for k, v in PATTERNS.items()}
@@ -39,25 +49,27 @@ def pattern_of(votes, rows):
 
 @pytest.mark.parametrize("strategy", STRATEGIES)
 def test_every_strategy_keeps_the_contract(votes, model, strategy):
-    chosen = query(votes, model, 5, strategy=strategy, random_state=0)
+    chosen = query(votes, model, 5, strategy=strategy, random_state=0, **extra(strategy))
     assert list(chosen.columns[:4]) == ["row", "id", "score", "strategy"]
     assert len(chosen) <= 5 and chosen["row"].is_unique
     assert chosen["id"].tolist() == [f"r{r}" for r in chosen["row"]]
     assert chosen["row"].dtype.kind == "i" and chosen["score"].dtype.kind == "f"
     expected = AUTO if strategy == "auto" else strategy
     assert set(chosen["strategy"]) <= {expected}
-    again = query(votes, model, 5, strategy=strategy, random_state=0)
+    again = query(votes, model, 5, strategy=strategy, random_state=0, **extra(strategy))
     pd.testing.assert_frame_equal(chosen, again)  # deterministic for a seed
 
 
 @pytest.mark.parametrize("strategy", STRATEGIES)
 def test_labeled_rows_are_never_returned(votes, model, strategy):
-    first = query(votes, model, 10, strategy=strategy, random_state=1)
-    second = query(votes, model, 90, strategy=strategy, labeled=first["row"], random_state=1)
+    first = query(votes, model, 10, strategy=strategy, random_state=1, **extra(strategy))
+    second = query(votes, model, 90, strategy=strategy, labeled=first["row"], random_state=1,
+                   **extra(strategy))  # fmt: skip
     assert not set(first["row"]) & set(second["row"])
     mask = np.zeros(100, dtype=bool)
     mask[first["row"]] = True
-    third = query(votes, model, 90, strategy=strategy, labeled=mask, random_state=1)
+    third = query(votes, model, 90, strategy=strategy, labeled=mask, random_state=1,
+                  **extra(strategy))  # fmt: skip
     assert not set(first["row"]) & set(third["row"])
 
 
@@ -126,3 +138,59 @@ def test_one_pass_per_pattern_on_many_rows():
     model = LabelModel(progress=False, random_state=0).fit(votes)
     chosen = query(votes, model, 50, random_state=0)
     assert len(chosen) == 50 and chosen["row"].is_unique
+
+
+# -- the end model's probabilities ------------------------------------------------------------
+
+
+def test_end_model_ranks_rows_by_the_end_model_s_margin(votes, model):
+    probs = end_probs()
+    chosen = query(votes, model, 10, strategy="end_model", end_model_probs=probs, random_state=0)
+    margin = np.abs(probs[:, 1] - probs[:, 0])
+    assert chosen["row"].tolist() == np.argsort(margin, kind="stable")[:10].tolist()
+    np.testing.assert_allclose(chosen["score"], 1 - margin[chosen["row"]])
+    # label and confidence are the end model's: its label is the final one
+    assert chosen["confidence"].tolist() == probs[chosen["row"]].max(axis=1).tolist()
+    assert chosen["label"].tolist() == [str(c) for c in probs[chosen["row"]].argmax(axis=1)]
+
+
+def test_auto_uses_the_end_model_when_its_probabilities_are_given(votes, model):
+    plain = query(votes, model, 5, random_state=0)
+    with_end = query(votes, model, 5, end_model_probs=end_probs(), random_state=0)
+    assert set(plain["strategy"]) == {AUTO} and set(with_end["strategy"]) == {"end_model"}
+    # rows of one vote pattern are told apart by the text: a batch may hold several
+    assert len(set(pattern_of(votes, with_end["row"]))) < len(with_end)
+
+
+def test_end_model_never_picks_a_text_twice(votes, model):
+    texts = [f"text {i % 20}" for i in range(100)]
+    chosen = query(votes, model, 30, strategy="end_model", end_model_probs=end_probs(),
+                   texts=texts, random_state=0)  # fmt: skip
+    assert len(chosen) == 20  # twenty distinct texts
+    assert len({texts[r] for r in chosen["row"]}) == 20
+
+
+def test_end_model_ties_are_broken_by_the_seed(votes, model):
+    flat = np.full((100, 2), 0.5)
+    a = query(votes, model, 5, strategy="end_model", end_model_probs=flat, random_state=0)
+    b = query(votes, model, 5, strategy="end_model", end_model_probs=flat, random_state=1)
+    assert set(a["row"]) != set(b["row"])
+
+
+def test_end_model_strategy_needs_the_probabilities(votes, model):
+    with pytest.raises(ParameterError, match=r"'end_model' strategy .* end_model_probs="):
+        query(votes, model, 5, strategy="end_model")
+
+
+@pytest.mark.parametrize(
+    ("probs", "match"),
+    [
+        (np.full((99, 2), 0.5), r"must be 100 x 2 .* got shape \(99, 2\)"),
+        (np.full((100, 3), 1 / 3), r"must be 100 x 2"),
+        (np.vstack([[0.7, 0.7], np.full((99, 2), 0.5)]), r"row 0 \(\[0.7, 0.7\]\) is not a prob"),
+        (np.vstack([np.full((5, 2), 0.5), [[np.nan, 1]], np.full((94, 2), 0.5)]), r"row 5 "),
+    ],
+)
+def test_bad_end_model_probs_are_refused(votes, model, probs, match):
+    with pytest.raises(DataError, match=match):
+        query(votes, model, 5, end_model_probs=probs)

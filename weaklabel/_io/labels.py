@@ -14,7 +14,7 @@ import pandas as pd
 from weaklabel._io.atomic import atomic_write
 from weaklabel.exceptions import DataError
 
-__all__ = ["LABEL_SOURCES", "write_labels_jsonl"]
+__all__ = ["LABEL_SOURCES", "read_end_model_probs", "write_labels_jsonl"]
 
 #: Where a row's final label comes from, as ``labels.jsonl`` says it: the label model, the end
 #: model, both (their product, ``weaklabel.endmodel.combine(policy="product")``), or people.
@@ -142,3 +142,67 @@ def _text(value: Any) -> Any:
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return None
     return value
+
+
+def read_end_model_probs(
+    path: str | Path, *, row_ids: Sequence[Any] | np.ndarray, class_names: Sequence[str]
+) -> np.ndarray | None:
+    """The end model's probabilities from a ``labels.jsonl`` that :func:`write_labels_jsonl`
+    wrote for the rows ``row_ids`` (in that order), or None when it holds none (no end model).
+
+    Each line must be the row of the same position (its ``id``), with ``end_model_probs`` an
+    object of every class name, or null on every line; anything else is an error naming the file
+    and the line.
+    """
+    path = Path(path)
+    ids = [_row_id(v, i) for i, v in enumerate(np.asarray(row_ids).tolist())]
+    names = list(class_names)
+    rows: list[list[float]] = []
+    missing = 0
+    try:
+        handle = path.open(encoding="utf-8")
+    except OSError as exc:
+        raise DataError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
+    with handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+
+            def fail(what: str, number: int = number) -> DataError:
+                return DataError(
+                    f"{path}, line {number}: {what}. Pass the labels.jsonl of the run whose "
+                    "votes.npz you gave."
+                )
+
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise fail(f"not valid JSON ({exc.msg}, column {exc.colno})") from exc
+            position = len(rows) + missing
+            if not isinstance(record, dict) or position >= len(ids):
+                raise fail(
+                    "more rows than the votes have" if position >= len(ids) else "not an object"
+                )
+            if record.get("id") != ids[position]:
+                raise fail(
+                    f"the row id is {record.get('id')!r}; the votes' row {position} is "
+                    f"{ids[position]!r}"
+                )
+            probs = record.get("end_model_probs")
+            if probs is None:
+                missing += 1
+                continue
+            if not isinstance(probs, dict) or sorted(probs) != sorted(names):
+                raise fail(f"end_model_probs must map each of {', '.join(names)} to a probability")
+            rows.append([float(probs[name]) for name in names])
+    if len(rows) + missing != len(ids):
+        raise DataError(
+            f"{path} has {len(rows) + missing:,} rows but the votes have {len(ids):,}. Pass the "
+            "labels.jsonl of the run whose votes.npz you gave."
+        )
+    if rows and missing:
+        raise DataError(
+            f"{path}: {missing:,} rows have no end_model_probs and {len(rows):,} do; a run "
+            "writes them on every row or on none."
+        )
+    return np.array(rows, dtype=np.float64) if rows else None

@@ -8,6 +8,6 @@ with ``row``, ``id``, ``score`` and ``strategy``. Fit the model again with the n
 (``model.fit(votes, gold=...)``) and query again: round after round.
 """
 
-from weaklabel.active._query import AUTO, STRATEGIES, query
+from weaklabel.active._query import AUTO, AUTO_END_MODEL, STRATEGIES, query
 
-__all__ = ["AUTO", "STRATEGIES", "query"]
+__all__ = ["AUTO", "AUTO_END_MODEL", "STRATEGIES", "query"]

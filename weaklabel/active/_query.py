@@ -14,11 +14,16 @@ from weaklabel._core.random import RandomState, check_random_state
 from weaklabel._votes.matrix import VoteMatrix
 from weaklabel._votes.names import class_names_or_default
 from weaklabel.active._patterns import Patterns, group_patterns
-from weaklabel.active._strategies import PATTERN_SCORES, GoldPrior, lf_disagreement
+from weaklabel.active._strategies import (
+    PATTERN_SCORES,
+    GoldPrior,
+    lf_disagreement,
+    margin_score,
+)
 from weaklabel.exceptions import DataError, ParameterError
 from weaklabel.models._ties import predicted_labels
 
-__all__ = ["AUTO", "STRATEGIES", "query"]
+__all__ = ["AUTO", "AUTO_END_MODEL", "STRATEGIES", "query"]
 
 #: Every strategy :func:`query` knows; ``auto`` is the default.
 STRATEGIES = (
@@ -29,10 +34,13 @@ STRATEGIES = (
     "entropy",
     "lf_disagreement",
     "uncovered",
+    "end_model",
     "random",
 )
 #: The strategy ``auto`` stands for: the best of the benchmark (docs/benchmarks.md#active-learning)
+#: on the label model alone; with the end model's probabilities, :data:`AUTO_END_MODEL`.
 AUTO = "margin"
+AUTO_END_MODEL = "end_model"
 
 
 def query(
@@ -44,6 +52,7 @@ def query(
     labeled: Any = None,
     random_state: RandomState = None,
     texts: Sequence[Any] | None = None,
+    end_model_probs: Any = None,
 ) -> pd.DataFrame:
     """The ``n`` rows whose gold labels would help most, best first.
 
@@ -56,9 +65,10 @@ def query(
     n : int
         How many rows to choose (fewer when fewer are left).
     strategy : str
-        ``"auto"`` (default: :data:`AUTO`, the best in the benchmark of
-        ``docs/benchmarks.md``), ``"expected_gain"`` (LF-aware), ``"least_confidence"``,
-        ``"margin"``, ``"entropy"``, ``"lf_disagreement"``, ``"uncovered"`` or ``"random"``; see
+        ``"auto"`` (default: the best in the benchmark of ``docs/benchmarks.md``: :data:`AUTO`,
+        or :data:`AUTO_END_MODEL` when ``end_model_probs`` is given), ``"expected_gain"``
+        (LF-aware), ``"least_confidence"``, ``"margin"``, ``"entropy"``, ``"lf_disagreement"``,
+        ``"uncovered"``, ``"end_model"`` (needs ``end_model_probs``) or ``"random"``; see
         :mod:`weaklabel.active._strategies`.
     labeled : array-like of int, optional
         Positions already labeled: never returned again.
@@ -67,6 +77,11 @@ def query(
     texts : sequence of str, optional
         One text per row: a batch never holds two rows with the same text (case and spacing
         aside), nor a row whose text a labeled row already has.
+    end_model_probs : array-like, n x k, optional
+        The end model's probabilities of every row (cross-fitted: ``labels.jsonl``'s
+        ``end_model_probs``, or :meth:`weaklabel.endmodel.EndModel.cross_fit_predict_proba`), with
+        the gold labels known so far among its targets. ``auto`` then ranks the rows by them,
+        and ``label`` and ``confidence`` are the end model's.
 
     Returns
     -------
@@ -99,10 +114,18 @@ def query(
     rng = check_random_state(random_state, owner="query")
     done = _labeled_mask(labeled, votes.n_rows)
     keys = _text_keys(texts, votes.n_rows)
+    end = _end_model_probs(end_model_probs, votes.n_rows, model.cardinality)
     patterns = group_patterns(votes.with_cardinality(model.cardinality), model, done)
     picker = _Picker(patterns, done, keys, rng)
-    name = AUTO if strategy == "auto" else strategy
-    if name == "random":
+    name = strategy if strategy != "auto" else AUTO if end is None else AUTO_END_MODEL
+    if name == "end_model":
+        if end is None:
+            raise ParameterError(
+                "The 'end_model' strategy of query ranks rows by the end model's probabilities; "
+                "pass them as end_model_probs= (n x k, e.g. labels.jsonl's end_model_probs)."
+            )
+        rows, scores = picker.by_row(n, margin_score(end))
+    elif name == "random":
         rows, scores = picker.random(n)
     elif name == "expected_gain":
         rows, scores = picker.greedy(n, GoldPrior(patterns, model))
@@ -112,7 +135,7 @@ def query(
         else:
             score = PATTERN_SCORES[name](patterns)
         rows, scores = picker.ranked(n, score, keep_zero=name != "uncovered")
-    return _frame(votes, patterns, rows, scores, name, model)
+    return _frame(votes, patterns, rows, scores, name, model, end)
 
 
 class _Picker:
@@ -222,6 +245,30 @@ class _Picker:
             gains[best] = prior.gains_of([best])[0] if self.left[best] > 0 else -np.inf
         return rows, scores
 
+    def by_row(self, n: int, score: np.ndarray) -> tuple[list[int], list[float]]:
+        """Rows by their own score (ties at random), best first, never a text twice."""
+        free = np.flatnonzero(~self.done)
+        key, tiebreak = -score[free], self.rng.random(len(free))
+        seen = set(self.seen)
+        size = max(4 * n, 1024)
+        while True:
+            top = np.arange(len(free))
+            if len(free) > size:  # the best rows and every row tied with the last of them
+                top = np.flatnonzero(key <= np.partition(key, size)[size])
+            rows: list[int] = []
+            self.seen = set(seen)
+            for row in free[top[np.lexsort((tiebreak[top], key[top]))]].tolist():
+                if len(rows) >= n:
+                    break
+                if self.keys is not None:
+                    if self.keys[row] in self.seen:
+                        continue
+                    self.seen.add(self.keys[row])
+                rows.append(row)
+            if len(rows) >= n or len(top) == len(free):
+                return rows, [float(score[r]) for r in rows]
+            size *= 4  # copies of texts chosen already: look further
+
     def random(self, n: int) -> tuple[list[int], list[float]]:
         """Rows drawn uniformly among the free ones (texts still never twice)."""
         rows: list[int] = []
@@ -269,6 +316,29 @@ def _labeled_mask(labeled: Any, n_rows: int) -> np.ndarray:
     return done
 
 
+def _end_model_probs(values: Any, n_rows: int, k: int) -> np.ndarray | None:
+    if values is None:
+        return None
+    try:
+        probs = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise DataError(f"query: end_model_probs must be numbers, n x k; {exc}.") from exc
+    if probs.shape != (n_rows, k):
+        raise DataError(
+            f"query: end_model_probs must be {n_rows:,} x {k} (one row per row of the votes, one "
+            f"column per class); got shape {probs.shape}."
+        )
+    bad = ~np.isfinite(probs).all(axis=1) | (probs < 0).any(axis=1)
+    bad |= np.abs(probs.sum(axis=1) - 1.0) > 1e-6
+    if bad.any():
+        row = int(np.argmax(bad))
+        raise DataError(
+            f"query: end_model_probs row {row} ({probs[row].tolist()}) is not a probability "
+            "distribution (finite, >= 0, summing to 1); pass the end model's predict_proba."
+        )
+    return probs
+
+
 def _text_keys(texts: Sequence[Any] | None, n_rows: int) -> np.ndarray | None:
     if texts is None:
         return None
@@ -285,10 +355,11 @@ def _frame(
     scores: list[float],
     strategy: str,
     model: Any,
+    end: np.ndarray | None,
 ) -> pd.DataFrame:
     positions = np.asarray(rows, dtype=np.int64)
     of = patterns.of_row[positions]
-    probs = patterns.probs[of]
+    probs = patterns.probs[of] if end is None else end[positions]
     names = class_names_or_default(
         getattr(model, "class_names_", None) or votes.class_names, probs.shape[1]
     )

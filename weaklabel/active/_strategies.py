@@ -7,6 +7,9 @@ Every strategy but ``random`` scores patterns (all rows of a pattern look alike 
 - ``lf_disagreement``: the share of the vote weight cast against the leading class, each LF's vote
   weighing the log-odds of its learned accuracy (LFs the model trusts, disagreeing);
 - ``uncovered``: rows no LF voted on, where new LFs are needed (1 for them, 0 for the others);
+- ``end_model``: the margin of the *end model's* probabilities (``query(end_model_probs=...)``),
+  scored row by row, since the end model reads the text and tells apart the rows of one pattern:
+  the rows whose final label (``weaklabel run``'s, the end model's by default) is least sure;
 - ``expected_gain`` (LF-aware): the expected number of rows labeled correctly that one more gold
   label of the pattern adds, under the model's posterior of the pattern's classes
   (:mod:`weaklabel.models._gold`): the model's probabilities as a Dirichlet prior that the
@@ -27,7 +30,7 @@ from weaklabel._votes.matrix import VoteMatrix
 from weaklabel.active._patterns import Patterns
 from weaklabel.models._gold import PRIOR_STRENGTH, posterior_mean
 
-__all__ = ["PATTERN_SCORES", "GoldPrior", "lf_disagreement"]
+__all__ = ["PATTERN_SCORES", "GoldPrior", "lf_disagreement", "margin_score"]
 
 _TINY = 1e-12
 _BLOCK = 1 << 18
@@ -37,9 +40,14 @@ def _least_confidence(patterns: Patterns) -> np.ndarray:
     return 1.0 - patterns.probs.max(axis=1)
 
 
-def _margin(patterns: Patterns) -> np.ndarray:
-    top = np.sort(patterns.probs, axis=1)
+def margin_score(probs: np.ndarray) -> np.ndarray:
+    """``1 - (p1 - p2)`` per row of ``probs``: 1 for a tie between the two leading classes."""
+    top = np.sort(probs, axis=1)
     return 1.0 - (top[:, -1] - top[:, -2])
+
+
+def _margin(patterns: Patterns) -> np.ndarray:
+    return margin_score(patterns.probs)
 
 
 def _entropy(patterns: Patterns) -> np.ndarray:

@@ -13,8 +13,10 @@ from typing import Any
 import numpy as np
 
 from weaklabel._io.atomic import atomic_write, check_output_file
+from weaklabel._io.labels import read_end_model_probs
 from weaklabel._io.readers import read_data
 from weaklabel._votes.matrix import VoteMatrix
+from weaklabel._votes.names import class_names_or_default
 from weaklabel._votes.rows import align_rows
 from weaklabel.active import query
 from weaklabel.annotations import (
@@ -60,22 +62,38 @@ def select(args: argparse.Namespace) -> None:
         column = args.text_column or ("text" if "text" in data.columns else None)
         texts = None if column is None else data[column].tolist()
     labeled = _labeled(args, votes, model)
+    end = None
+    if args.labels is not None:
+        names = class_names_or_default(model.class_names_ or votes.class_names, model.cardinality)
+        end = read_end_model_probs(args.labels, row_ids=votes.row_ids, class_names=names)
+        if end is None:
+            raise DataError(
+                f"--labels {args.labels} holds no end_model_probs: that run trained no end model "
+                "(no text column, or --no-end-model). Leave --labels out to choose by the label "
+                "model."
+            )
     batch = query(votes, model, args.n, strategy=args.strategy, labeled=labeled,
-                  random_state=args.seed, texts=texts)  # fmt: skip
+                  random_state=args.seed, texts=texts, end_model_probs=end)  # fmt: skip
     if texts is not None:
         batch = batch.assign(text=[texts[r] for r in batch["row"]])
     with atomic_write(args.out) as handle:
         batch.to_csv(handle, index=False)
     if args.tasks is not None:
-        _write_tasks(args, batch, data, votes, model)
+        _write_tasks(args, batch, data, votes, model, end)
     if not args.quiet:
         print(batch.drop(columns=["text"], errors="ignore").to_string(index=False))
 
 
 def _write_tasks(
-    args: argparse.Namespace, batch: Any, data: Any, votes: VoteMatrix, model: Any
+    args: argparse.Namespace,
+    batch: Any,
+    data: Any,
+    votes: VoteMatrix,
+    model: Any,
+    end: np.ndarray | None,
 ) -> None:
-    """The batch as Label Studio tasks, best first (with the model's suggestion unless blind)."""
+    """The batch as Label Studio tasks, best first, with the model's suggestion unless blind:
+    the end model's when ``--labels`` gave its probabilities (its label is the final one)."""
     from weaklabel.labelstudio import tasks, write_tasks
 
     if data is None:
@@ -84,7 +102,7 @@ def _write_tasks(
             "the votes were made from (and --id-column)."
         )
     column = args.text_column or "text"
-    probs = None if args.blind else model.predict_proba(votes)
+    probs = None if args.blind else model.predict_proba(votes) if end is None else end
     chosen = tasks(data, votes, text_column=column, predictions=probs, model=model,
                    selection=batch)  # fmt: skip
     write_tasks(args.tasks, chosen)

@@ -179,6 +179,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--annotations", type=Path, help="labels so far (CSV, JSONL or a Label Studio export)"
     )
     select.add_argument("--adjudication", type=Path, help="adjudicated labels (CSV: item, label)")
+    select.add_argument(
+        "--labels",
+        type=Path,
+        help="labels.jsonl of the run: with its end model's probabilities, auto ranks the rows "
+        "by the end model (whose label is the final one) and the tasks suggest its label",
+    )
     select.add_argument("--data", type=Path, help="the data, to write each row's text")
     select.add_argument("--format", choices=FORMATS, help="file format (default: from the suffix)")
     select.add_argument("--encoding", default="utf-8", help="text encoding (default: utf-8)")
