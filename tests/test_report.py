@@ -285,3 +285,20 @@ def test_lf_table_sorts_in_the_browser(evil_report):
     assert len(coverage) == 3
     assert coverage == sorted(coverage, reverse=True)
     assert 'aria-sort="descending"' in dom
+
+
+def test_reliability_diagram_is_one_svg_document_with_the_counts():
+    import xml.etree.ElementTree as ET
+
+    from weaklabel._report.svg import reliability_diagram
+
+    drawing = reliability_diagram(
+        [0.6, 0.8], [0.8, 1.0], [2, 1234], [0.65, 0.85], [1.0, 0.0], title="Reliability <ECE>"
+    )
+    root = ET.fromstring(drawing)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    tips = [t.text for t in root.iter("{http://www.w3.org/2000/svg}title")]
+    assert tips[0] == "Reliability <ECE>"
+    assert "0.80-1.00: 1,234 rows, mean confidence 0.850, accuracy 0.000" in tips
+    dashed = [e for e in root.iter("{http://www.w3.org/2000/svg}line") if e.get("stroke-dasharray")]
+    assert any((e.get("x1"), e.get("y2")) == ("45.0", "30.0") for e in dashed)  # the diagonal
