@@ -43,3 +43,17 @@ def annotation_tables(
         (u, f"a{j}", classes[dense[u, j]]) for u in range(n) for j in range(m) if dense[u, j] >= 0
     ]
     return dense, classes, pd.DataFrame(rows, columns=["item", "annotator", "label"])
+
+
+@st.composite
+def scored_probabilities(
+    draw: st.DrawFn, *, max_rows: int = 40, max_classes: int = 4
+) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of class probabilities (each summing to 1) and gold labels (-1 = unknown)."""
+    k = draw(st.integers(2, max_classes))
+    n = draw(st.integers(1, max_rows))
+    weights = draw(arrays(np.int64, (n, k), elements=st.integers(0, 20)))
+    weights[weights.sum(axis=1) == 0, 0] = 1
+    probs = weights / weights.sum(axis=1, keepdims=True)
+    gold = draw(arrays(np.int64, n, elements=st.integers(-1, k - 1)))
+    return probs, gold

@@ -67,10 +67,12 @@ EXPECTED = {
         "Report",
         "build_report",
         "conflict_examples",
+        "expected_calibration_error",
         "explain",
         "label_summary",
         "lf_pairs",
         "lf_summary",
+        "reliability_table",
         "wilson_interval",
     ],
     weaklabel.annotations: [

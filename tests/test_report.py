@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from weaklabel import ABSTAIN, apply_lfs, keyword_lf, labeling_function
-from weaklabel.analysis import build_report
+from weaklabel.analysis import build_report, expected_calibration_error, reliability_table
 from weaklabel.datasets import make_votes
 from weaklabel.models import LabelModel
 
@@ -119,6 +119,79 @@ def test_report_stays_small_on_larger_data():
     assert parser.rows == 80
 
 
+# -- calibration ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def calibrated():
+    votes, truth = make_votes(
+        2000, [0.9, 0.8, 0.7, 0.6], [0.3, 0.4, 0.3, 0.2], class_balance=[0.6, 0.4], random_state=1
+    )
+    model = LabelModel(progress=False).fit(votes)
+    return votes, truth, model
+
+
+def card(page: str, name: str) -> str | None:
+    found = re.search(
+        r'<div class="v">([^<]*)</div><div class="k">' + re.escape(name) + "</div>", page
+    )
+    return found.group(1) if found else None
+
+
+def test_calibration_block_scores_the_reported_probs_on_gold_rows_with_a_vote(calibrated):
+    votes, truth, model = calibrated
+    truth = truth.copy()
+    truth[::7] = -1  # some rows without gold
+    probs = model.predict_proba(votes)
+    probs = 0.5 * probs + 0.5 * np.eye(2)[probs.argmax(axis=1)]  # sharper than the model's
+    voted = votes.votes_per_row() > 0
+    assert not voted.all()
+    page = build_report(votes, model, probs=probs, gold=truth, dependencies=None).html
+    ece = expected_calibration_error(probs, truth, rows=voted, model=model)
+    assert card(page, "calibration error (ECE) on gold rows with a vote") == f"{ece:.3f}"
+    assert (
+        f"Expected calibration error (ECE) {ece:.3f} on the {int(((truth != -1) & voted).sum()):,}"
+        in page
+    )
+    table = TableCells("calibration-table")
+    table.feed(page)
+    assert table.headers == ["confidence bin", "rows", "mean confidence", "accuracy", "gap"]
+    expected = reliability_table(probs, truth, rows=voted, model=model)
+    assert [int(row[1].replace(",", "")) for row in table.rows if row] == expected[
+        "n_rows"
+    ].tolist()
+    assert [row[3] for row in table.rows if row] == [f"{a:.3f}" for a in expected["accuracy"]]
+    assert 'alt="Reliability diagram' in page
+
+
+def test_calibration_card_sits_after_the_accuracy_cards(calibrated):
+    votes, truth, model = calibrated
+    page = build_report(votes, model, gold=truth, dependencies=None).html
+    names = re.findall(r'<div class="k">([^<]*)</div>', page)
+    assert names[-3:] == [
+        f"accuracy on {votes.n_rows:,} gold rows",
+        "accuracy on gold rows with a vote",
+        "calibration error (ECE) on gold rows with a vote",
+    ]
+
+
+def test_calibration_without_gold_says_it_needs_gold(calibrated):
+    votes, _, model = calibrated
+    page = build_report(votes, model, dependencies=None).html
+    assert 'id="calibration"' in page
+    assert "Calibration (expected calibration error and the reliability diagram) needs gold" in page
+    assert "calibration-table" not in page and "Reliability diagram" not in page
+    assert card(page, "calibration error (ECE) on gold rows with a vote") is None
+
+
+def test_calibration_without_gold_rows_that_have_a_vote(calibrated):
+    votes, truth, model = calibrated
+    gold = np.where(votes.votes_per_row() > 0, -1, truth)
+    page = build_report(votes, model, gold=gold, dependencies=None).html
+    assert "no gold row has a vote" in page
+    assert "calibration-table" not in page
+
+
 # -- in a real browser --------------------------------------------------------------------------
 
 
@@ -164,6 +237,7 @@ def test_report_in_headless_chromium(evil_report, tmp_path):
     parser.feed(dom)
     assert parser.rows == votes.n_lfs
     assert "<script>alert" not in dom  # still text after rendering
+    assert 'id="calibration-table"' in dom  # gold given: the calibration block is drawn
     screenshot = tmp_path / "report.png"
     run_browser(path, f"--screenshot={screenshot}", "--window-size=1280,1600")
     assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -211,3 +285,20 @@ def test_lf_table_sorts_in_the_browser(evil_report):
     assert len(coverage) == 3
     assert coverage == sorted(coverage, reverse=True)
     assert 'aria-sort="descending"' in dom
+
+
+def test_reliability_diagram_is_one_svg_document_with_the_counts():
+    import xml.etree.ElementTree as ET
+
+    from weaklabel._report.svg import reliability_diagram
+
+    drawing = reliability_diagram(
+        [0.6, 0.8], [0.8, 1.0], [2, 1234], [0.65, 0.85], [1.0, 0.0], title="Reliability <ECE>"
+    )
+    root = ET.fromstring(drawing)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    tips = [t.text for t in root.iter("{http://www.w3.org/2000/svg}title")]
+    assert tips[0] == "Reliability <ECE>"
+    assert "0.80-1.00: 1,234 rows, mean confidence 0.850, accuracy 0.000" in tips
+    dashed = [e for e in root.iter("{http://www.w3.org/2000/svg}line") if e.get("stroke-dasharray")]
+    assert any((e.get("x1"), e.get("y2")) == ("45.0", "30.0") for e in dashed)  # the diagonal

@@ -1,9 +1,11 @@
 """Analysis of labeling functions and labels: tables for code, and the HTML report for people.
 
 >>> from weaklabel.analysis import lf_pairs, label_summary, conflict_examples, explain
+>>> from weaklabel.analysis import expected_calibration_error, reliability_table
 >>> from weaklabel.analysis import build_report
 """
 
+from weaklabel._analysis.calibration import expected_calibration_error, reliability_table
 from weaklabel._analysis.examples import conflict_examples
 from weaklabel._analysis.explain import explain
 from weaklabel._analysis.labels import LabelSummary, label_summary
@@ -17,9 +19,11 @@ __all__ = [
     "Report",
     "build_report",
     "conflict_examples",
+    "expected_calibration_error",
     "explain",
     "label_summary",
     "lf_pairs",
     "lf_summary",
+    "reliability_table",
     "wilson_interval",
 ]

@@ -14,14 +14,12 @@ __all__ = ["accuracy", "wilson_interval"]
 def accuracy(pred: np.ndarray, gold: np.ndarray) -> float:
     """Fraction of the rows with a gold label (``gold != -1``) where ``pred`` equals it.
 
-        Examples
-        --------
-        >>> from typing import Any
-
-    import numpy as np
-        >>> from weaklabel._analysis.metrics import accuracy
-        >>> accuracy(np.array([0, 1, 1]), np.array([0, 0, -1]))
-        0.5
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from weaklabel._analysis.metrics import accuracy
+    >>> accuracy(np.array([0, 1, 1]), np.array([0, 0, -1]))
+    0.5
     """
     known = gold != UNKNOWN
     if not known.any():

@@ -24,6 +24,7 @@ from weaklabel._core.columns import require_column
 from weaklabel._core.random import check_random_state
 from weaklabel._io.atomic import atomic_write
 from weaklabel._report.annotations import annotation_section
+from weaklabel._report.calibration import calibration_section
 from weaklabel._report.figures import cards, lf_figures, overview_figures
 from weaklabel._report.tables import example_table, explanations, label_tables, lf_table
 from weaklabel._votes.matrix import VoteMatrix
@@ -83,7 +84,9 @@ def build_report(
     votes : VoteMatrix
     model : fitted label model
     probs : ndarray, optional
-        ``model.predict_proba(votes)`` when already computed.
+        The probabilities to report (``model.predict_proba(votes)`` when not given;
+        ``weaklabel run`` gives the final labels' probabilities). The labels, the accuracy
+        against gold and the calibration are all computed from these.
     data : pandas.DataFrame, optional
         The rows, for showing texts beside the example rows: matched to the votes by
         ``id_column``, else by position (then in the same order as ``votes``).
@@ -92,7 +95,9 @@ def build_report(
     id_column : str, optional
         The column of ``data`` holding the row ids the votes were built with.
     gold : array-like or mapping, optional
-        Gold labels: adds accuracies, intervals, confusion matrix and wrong-LF examples.
+        Gold labels: adds accuracies, intervals, confusion matrix, wrong-LF examples, and the
+        calibration of ``probs`` (ECE and a reliability diagram over the gold rows with a vote,
+        15 bins).
     dependencies : networkx.Graph, "learn" or None
         The dependency graph to draw: given, learned from the votes, or none. Pair rates (the
         conflict heatmap) and learned dependencies use at most 100,000 rows drawn at random.
@@ -123,6 +128,7 @@ def build_report(
     examples = conflict_examples(
         votes, probs, gold=gold, model=model, per_lf=per_lf, random_state=random_state
     )
+    calibration = calibration_section(votes, probs, gold, model)
     context = {
         "title": title or "labels",
         "n_rows": f"{votes.n_rows:,}",
@@ -130,11 +136,12 @@ def build_report(
         "classes": list(names),
         "model_name": type(model).__name__,
         "written": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "cards": cards(votes, labels, pairs),
+        "cards": cards(votes, labels, pairs) + calibration["cards"],
         "overview": overview_figures(labels, names),
         "lf_columns": [],
         "lf_rows": [],
         "has_gold": gold is not None,
+        "calibration": calibration["calibration"],
         "per_lf": per_lf,
     }
     context["lf_columns"], context["lf_rows"] = lf_table(summary, descriptions or {}, names)

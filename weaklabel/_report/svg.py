@@ -1,4 +1,5 @@
-"""Small SVG charts for the HTML report: bars, a heatmap, a histogram, a scatter, a graph.
+"""Small SVG charts for the HTML report: bars, a heatmap, a histogram, a scatter, a graph, and
+a reliability diagram.
 
 Hand-written SVG keeps the report self-contained and light (no plotting dependency, a few KB per
 chart). Every text is escaped; every chart is a complete ``<svg>`` document.
@@ -10,7 +11,7 @@ import html
 import math
 from collections.abc import Sequence
 
-__all__ = ["bar_chart", "graph_drawing", "heatmap", "histogram", "scatter"]
+__all__ = ["bar_chart", "graph_drawing", "heatmap", "histogram", "reliability_diagram", "scatter"]
 
 _FONT = "font-family:system-ui,sans-serif;font-size:11px"
 _BLUE = "#3b6fb6"
@@ -157,6 +158,91 @@ def scatter(
     parts.append(_text(left, top + plot + 12, "0", "middle"))
     parts.append(_text(left + plot, top + plot + 12, "1", "middle"))
     return _svg(size, size + 20, "".join(parts), title)
+
+
+def reliability_diagram(
+    lows: Sequence[float],
+    highs: Sequence[float],
+    counts: Sequence[int],
+    confidence: Sequence[float],
+    accuracy: Sequence[float],
+    *,
+    title: str,
+) -> str:
+    """Accuracy per confidence bin as bars over [0, 1], the diagonal of perfect calibration, each
+    bin's mean confidence as a line with the gap to it shaded, and the rows per bin beneath."""
+    size, left, top = 330.0, 45.0, 30.0
+    plot = size - left - 15
+    strip_top, strip = top + plot + 48, 36.0
+
+    def x(value: float) -> float:
+        return left + plot * float(value)
+
+    def y(value: float) -> float:
+        return top + plot * (1 - float(value))
+
+    parts = [
+        f'<rect x="{left}" y="{top}" width="{plot}" height="{plot}" fill="none" stroke="#555"/>',
+    ]
+    peak = max([*counts, 1])
+    for low, high, n, conf, acc in zip(lows, highs, counts, confidence, accuracy, strict=True):
+        x0, width = x(low) + 0.5, max(x(high) - x(low) - 1, 0.5)
+        tip = html.escape(
+            f"{low:.2f}-{high:.2f}: {n:,} rows, mean confidence {conf:.3f}, accuracy {acc:.3f}"
+        )
+        parts.append(
+            f'<rect x="{x0:.1f}" y="{y(acc):.1f}" width="{width:.1f}" '
+            f'height="{plot * float(acc):.1f}" fill="{_BLUE}"><title>{tip}</title></rect>'
+        )
+        if abs(conf - acc) > 0:
+            parts.append(
+                f'<rect x="{x0:.1f}" y="{y(max(conf, acc)):.1f}" width="{width:.1f}" '
+                f'height="{plot * abs(conf - acc):.1f}" fill="{_ORANGE}" fill-opacity="0.45" '
+                f'stroke="{_ORANGE}" stroke-width="0.8"/>'
+            )
+        parts.append(
+            f'<line x1="{x0:.1f}" y1="{y(conf):.1f}" x2="{x0 + width:.1f}" y2="{y(conf):.1f}" '
+            f'stroke="{_ORANGE}" stroke-width="2"/>'
+        )
+        h = strip * n / peak
+        parts.append(
+            f'<rect x="{x0:.1f}" y="{strip_top + strip - h:.1f}" width="{width:.1f}" '
+            f'height="{h:.1f}" fill="#888"><title>{tip}</title></rect>'
+        )
+    parts.append(
+        f'<line x1="{left}" y1="{top + plot}" x2="{left + plot}" y2="{top}" stroke="#333" '
+        'stroke-dasharray="4 3"/>'
+    )
+    for value in (0, 0.5, 1):
+        parts.append(_text(x(value), top + plot + 12, f"{value:g}", "middle"))
+        parts.append(_text(left - 4, y(value) + 4, f"{value:g}", "end"))
+    parts.append(
+        _text(left + plot / 2, top + plot + 24, "confidence (top class probability)", "middle")
+    )
+    parts.append(
+        _text(
+            12, top + plot / 2, "accuracy", "middle", f'transform="rotate(-90 12 {top + plot / 2})"'
+        )
+    )
+    parts.append(
+        f'<line x1="{left}" y1="{strip_top + strip}" x2="{left + plot}" y2="{strip_top + strip}" '
+        'stroke="#555"/>'
+    )
+    parts.append(_text(left, strip_top - 3, f"rows per bin (tallest: {peak:,})"))
+    legend_y = strip_top + strip + 18
+    parts.append(f'<rect x="{left}" y="{legend_y - 8}" width="10" height="8" fill="{_BLUE}"/>')
+    parts.append(_text(left + 14, legend_y, "accuracy"))
+    parts.append(
+        f'<rect x="{left + 78}" y="{legend_y - 8}" width="10" height="8" fill="{_ORANGE}" '
+        'fill-opacity="0.45"/>'
+    )
+    parts.append(_text(left + 92, legend_y, "gap to mean confidence"))
+    parts.append(
+        f'<line x1="{left + 236}" y1="{legend_y - 4}" x2="{left + 254}" y2="{legend_y - 4}" '
+        'stroke="#333" stroke-dasharray="4 3"/>'
+    )
+    parts.append(_text(left + 258, legend_y, "perfect"))
+    return _svg(size + 30, legend_y + 8, "".join(parts), title)
 
 
 def graph_drawing(
