@@ -185,15 +185,15 @@ def test_gold_must_match_the_rows(function):
 @pytest.mark.parametrize(
     ("probs", "match"),
     [
-        ([0.9, 0.1, 0.3, 0.6], r"probs must be 2-D .*np\.column_stack\(\[1 - p, p\]\)"),
-        (np.ones((4, 2, 1)) / 2, r"probs must be 2-D .*shape \(4, 2, 1\)"),
+        ([0.9, 0.1, 0.3, 0.6], r"'probs' .* must be 2-D .*np\.column_stack\(\[1 - p, p\]\)"),
+        (np.ones((4, 2, 1)) / 2, r"'probs' .* n x k array .*shape \(4, 2, 1\)"),
         (
             [[0.9, 0.2], [0.8, 0.2], [0.3, 0.7], [0.6, 0.4]],
-            r"probs row 0 .*summing to 1.*normalise",
+            r"'probs' .* must sum to 1; row 0 .*normalize",
         ),
-        ([[0.9, 0.1], [1.2, -0.2], [0.3, 0.7], [0.6, 0.4]], r"probs row 1 .*>= 0"),
-        ([[0.9, 0.1], [0.8, 0.2], [np.nan, 0.7], [0.6, 0.4]], r"probs row 2 .*finite"),
-        ([["a", "b"]] * 4, r"probs must be numbers"),
+        ([[0.9, 0.1], [1.2, -0.2], [0.3, 0.7], [0.6, 0.4]], r"finite probabilities >= 0; row 1"),
+        ([[0.9, 0.1], [0.8, 0.2], [np.nan, 0.7], [0.6, 0.4]], r"finite .*; row 2"),
+        ([["a", "b"]] * 4, r"'probs' .* not numbers"),
     ],
 )
 def test_bad_probabilities_are_refused(probs, match):

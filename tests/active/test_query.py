@@ -185,10 +185,10 @@ def test_end_model_strategy_needs_the_probabilities(votes, model):
 @pytest.mark.parametrize(
     ("probs", "match"),
     [
-        (np.full((99, 2), 0.5), r"must be 100 x 2 .* got shape \(99, 2\)"),
-        (np.full((100, 3), 1 / 3), r"must be 100 x 2"),
-        (np.vstack([[0.7, 0.7], np.full((99, 2), 0.5)]), r"row 0 \(\[0.7, 0.7\]\) is not a prob"),
-        (np.vstack([np.full((5, 2), 0.5), [[np.nan, 1]], np.full((94, 2), 0.5)]), r"row 5 "),
+        (np.full((99, 2), 0.5), r"'end_model_probs' .* has 99 rows but 100 are needed"),
+        (np.full((100, 3), 1 / 3), r"has 3 columns but there are 2 classes"),
+        (np.vstack([[0.7, 0.7], np.full((99, 2), 0.5)]), r"row 0 sums to 1.4 \(\[0.7, 0.7\]\)"),
+        (np.vstack([np.full((5, 2), 0.5), [[np.nan, 1]], np.full((94, 2), 0.5)]), r"; row 5 is"),
     ],
 )
 def test_bad_end_model_probs_are_refused(votes, model, probs, match):

@@ -44,7 +44,7 @@ def test_bad_arguments_are_refused():
         combine(LM, END, COVERED, policy="lf_first")
     with pytest.raises(DataError, match=r"'covered' argument of combine must be 4 booleans"):
         combine(LM, END, [1, 0, 1, 1])
-    with pytest.raises(DataError, match=r"'probs' argument of combine has 3 rows"):
+    with pytest.raises(DataError, match=r"'label_model_probs' argument of combine has 3 rows"):
         combine(LM[:3], END, COVERED)
     with pytest.raises(DataError, match=r"same shape"):
         combine(np.full((4, 3), 1 / 3), END, COVERED)

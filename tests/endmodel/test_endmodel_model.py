@@ -231,7 +231,7 @@ def test_three_classes_stream_one_versus_rest():
         (
             ["a", "b"],
             [[0.5, 0.5]],
-            r"'probs' argument of EndModel.fit has 1 rows but 'texts' has 2",
+            r"'probs' argument of EndModel.fit has 1 rows but 2 are needed: one row .* per text",
         ),
         (["a"], [[0.5, 0.6]], r"row 0 sums to 1\.1 .* normalize"),
         (["a"], [[np.nan, 1.0]], r"finite probabilities >= 0; row 0"),

@@ -24,14 +24,12 @@ import numpy as np
 import pandas as pd
 
 from weaklabel._core.params import check_int
+from weaklabel._core.probs import check_probs
 from weaklabel._votes.gold import UNKNOWN
 from weaklabel.exceptions import DataError, ParameterError
 from weaklabel.models._ties import predicted_labels
 
 __all__ = ["expected_calibration_error", "reliability_table"]
-
-#: how far a row of probabilities may sum from 1 (rounding) before it is refused
-_SUM_TOLERANCE = 1e-6
 
 _COLUMNS = ("bin_low", "bin_high", "n_rows", "confidence", "accuracy", "gap")
 
@@ -142,7 +140,7 @@ class _Bins:
 
 def _bins(probs: Any, gold: Any, n_bins: Any, rows: Any, model: Any, *, owner: str) -> _Bins:
     n_bins = check_int("n_bins", n_bins, owner=owner, minimum=1)
-    p = _check_probs(probs, owner)
+    p = check_probs(probs, owner=owner)
     truth = _check_gold(gold, p.shape, owner)
     scored = truth != UNKNOWN
     if rows is not None:
@@ -162,36 +160,6 @@ def _bins(probs: Any, gold: Any, n_bins: Any, rows: Any, model: Any, *, owner: s
         np.bincount(index, weights=confidence, minlength=n_bins),
         np.bincount(index, weights=correct, minlength=n_bins),
     )
-
-
-def _check_probs(probs: Any, owner: str) -> np.ndarray:
-    try:
-        p = np.asarray(probs, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise DataError(
-            f"{owner}: probs must be numbers, one row per row and one column per class; {exc}."
-        ) from exc
-    if p.ndim == 1:
-        raise DataError(
-            f"{owner}: probs must be 2-D (n rows x k classes); got {len(p)} numbers in 1-D. For "
-            "one probability per row of class 1 (binary), pass np.column_stack([1 - p, p])."
-        )
-    if p.ndim != 2 or p.shape[1] < 1:
-        raise DataError(
-            f"{owner}: probs must be 2-D (n rows x k classes); got shape {p.shape}. Pass "
-            "model.predict_proba(votes)."
-        )
-    bad = ~np.isfinite(p).all(axis=1) | (p < 0).any(axis=1)
-    bad |= np.abs(p.sum(axis=1) - 1.0) > _SUM_TOLERANCE
-    if bad.any():
-        row = int(np.argmax(bad))
-        raise DataError(
-            f"{owner}: probs row {row} ({p[row].tolist()}, sum {p[row].sum():g}) is not a "
-            f"probability distribution (finite, >= 0, summing to 1 within {_SUM_TOLERANCE:g}); "
-            "pass predict_proba's output, or normalise each row: probs / probs.sum(axis=1, "
-            "keepdims=True)."
-        )
-    return p
 
 
 def _check_gold(gold: Any, shape: tuple[int, ...], owner: str) -> np.ndarray:

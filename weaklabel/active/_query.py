@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from weaklabel._core.params import check_choice, check_int
+from weaklabel._core.probs import check_probs
 from weaklabel._core.random import RandomState, check_random_state
 from weaklabel._votes.matrix import VoteMatrix
 from weaklabel._votes.names import class_names_or_default
@@ -319,24 +320,8 @@ def _labeled_mask(labeled: Any, n_rows: int) -> np.ndarray:
 def _end_model_probs(values: Any, n_rows: int, k: int) -> np.ndarray | None:
     if values is None:
         return None
-    try:
-        probs = np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise DataError(f"query: end_model_probs must be numbers, n x k; {exc}.") from exc
-    if probs.shape != (n_rows, k):
-        raise DataError(
-            f"query: end_model_probs must be {n_rows:,} x {k} (one row per row of the votes, one "
-            f"column per class); got shape {probs.shape}."
-        )
-    bad = ~np.isfinite(probs).all(axis=1) | (probs < 0).any(axis=1)
-    bad |= np.abs(probs.sum(axis=1) - 1.0) > 1e-6
-    if bad.any():
-        row = int(np.argmax(bad))
-        raise DataError(
-            f"query: end_model_probs row {row} ({probs[row].tolist()}) is not a probability "
-            "distribution (finite, >= 0, summing to 1); pass the end model's predict_proba."
-        )
-    return probs
+    return check_probs(values, owner="query", name="end_model_probs", n_rows=n_rows,
+                       n_classes=k, rows_are="row of the votes")  # fmt: skip
 
 
 def _text_keys(texts: Sequence[Any] | None, n_rows: int) -> np.ndarray | None:

@@ -11,12 +11,12 @@ from typing import Any
 
 import numpy as np
 
+from weaklabel._core.probs import check_probs as check_probs_of
 from weaklabel.exceptions import DataError
 
-__all__ = ["PROB_TOL", "check_probs", "check_sample_weight", "check_texts"]
+__all__ = ["check_probs", "check_sample_weight", "check_texts"]
 
 #: How far a row of probabilities may sum from 1 (float32 probabilities are accepted).
-PROB_TOL = 1e-4
 
 
 def check_texts(texts: Any, *, owner: str) -> list[str]:
@@ -65,48 +65,16 @@ is None. ...
     return values
 
 
-def check_probs(probs: Any, n_rows: int, *, owner: str) -> np.ndarray:
-    """``probs`` as an n x k float array: finite, non-negative, each row summing to 1.
+def check_probs(probs: Any, n_rows: int, *, owner: str, name: str = "probs") -> np.ndarray:
+    """``probs`` as an n x k float array: finite, non-negative, each row summing to 1
+    (:func:`weaklabel._core.probs.check_probs`), rows normalized.
 
     Rows are the label model's probabilities; a gold label is a one-hot row.
     """
-    if hasattr(probs, "to_numpy"):  # pandas DataFrame
-        probs = probs.to_numpy()
-    try:
-        array = np.asarray(probs, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise DataError(
-            f"The 'probs' argument of {owner} must be an n x k array of class probabilities; "
-            f"got values that are not numbers ({type(probs).__name__}). Pass "
-            "label_model.predict_proba(votes)."
-        ) from None
-    if array.ndim != 2 or array.shape[1] < 2:
-        raise DataError(
-            f"The 'probs' argument of {owner} must be an n x k array (k >= 2 classes), one row per "
-            f"text; got shape {array.shape}. Pass label_model.predict_proba(votes)."
-        )
-    if array.shape[0] != n_rows:
-        raise DataError(
-            f"The 'probs' argument of {owner} has {array.shape[0]:,} rows but 'texts' has "
-            f"{n_rows:,}; pass one row of probabilities per text, in the same order."
-        )
-    bad = ~np.isfinite(array).all(axis=1) | (array < 0).any(axis=1)
-    if bad.any():
-        row = int(np.argmax(bad))
-        raise DataError(
-            f"The 'probs' argument of {owner} must hold finite probabilities >= 0; row {row} is "
-            f"{array[row].tolist()}. Fill missing rows with the class prior (as the label model "
-            "does for rows without votes) or drop them."
-        )
+    array = check_probs_of(
+        probs, owner=owner, name=name, n_rows=n_rows, rows_are="text (as in 'texts')"
+    )
     sums = array.sum(axis=1)
-    off = np.abs(sums - 1.0) > PROB_TOL
-    if off.any():
-        row = int(np.argmax(off))
-        raise DataError(
-            f"Each row of the 'probs' argument of {owner} must sum to 1; row {row} sums to "
-            f"{sums[row]:.6g} ({array[row].tolist()}). Pass probabilities (predict_proba), not "
-            "scores or counts; normalize with probs / probs.sum(axis=1, keepdims=True)."
-        )
     exact = (sums == 1.0)[:, None]  # such rows are returned as given, to the last bit
     return np.where(exact, array, array / sums[:, None])
 

@@ -79,8 +79,9 @@ def combine(
     ['end-model', 'end-model']
     """
     check_choice("policy", policy, POLICIES, owner="combine")
-    end = check_probs(end_model_probs, len(np.asarray(end_model_probs)), owner="combine")
-    label = check_probs(label_model_probs, len(end), owner="combine")
+    end = check_probs(end_model_probs, len(np.asarray(end_model_probs)), owner="combine",
+                      name="end_model_probs")  # fmt: skip
+    label = check_probs(label_model_probs, len(end), owner="combine", name="label_model_probs")
     if label.shape != end.shape:
         raise DataError(
             f"The 'label_model_probs' ({label.shape}) and 'end_model_probs' ({end.shape}) "
