@@ -279,12 +279,14 @@ def _report_run(args: argparse.Namespace, result: JobResult) -> None:
         )
         print(
             f"Accuracy against gold over all {n_gold:,} rows with a gold label "
-            f"(LF coverage {coverage:.1%}; {uncovered}; {describe(result.model.tie_break)}):"
+            f"(LF coverage {coverage:.1%}; {uncovered}; {describe(result.model.tie_break)}; "
+            "calibration error: top-class ECE, 15 bins, on the rows with a vote):"
         )
         for name, row in scores.iterrows():
             print(
                 f"  {name:<16} {row['accuracy']:.4f}  "
-                f"(on the {coverage:.1%} of rows with a vote: {row['accuracy_covered']:.4f})"
+                f"(on the {coverage:.1%} of rows with a vote: {row['accuracy_covered']:.4f}; "
+                f"calibration error {row['ece']:.3f})"
             )
         print()
     print(f"Wrote {', '.join(str(p) for p in result.files.values())}")

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from weaklabel._analysis.calibration import expected_calibration_error
 from weaklabel._analysis.metrics import accuracy
 from weaklabel._analysis.summary import lf_summary, summary_table
 from weaklabel._apply.api import apply_lfs
@@ -246,28 +247,28 @@ def _scores(
 ) -> pd.DataFrame:
     """Accuracy against gold of the label model, majority vote and the end model (when trained).
 
-    Each is scored on its own labels: the label model's (``predict``), majority vote's, and the
+    Each is scored on its own labels (and its calibration error on the gold rows with a vote): the label model's (``predict``), majority vote's, and the
     end model's cross-fitted ones, so the lines compare the methods. The final labels are the
     end model's by default; with another policy (:func:`weaklabel.endmodel.combine`) they get
     a line of their own.
     """
     covered = votes.votes_per_row() > 0
     baseline = MajorityVote(cardinality=votes.cardinality, random_state=random_state).fit(votes)
-    predictions = [
-        (name, predicted_labels(model_probs, model)),
-        ("majority-vote", baseline.predict(votes)),
-    ]
+    scored = [(name, model_probs), ("majority-vote", baseline.predict_proba(votes))]
     if final.end_probs is not None:
-        predictions.append(("end-model", predicted_labels(final.end_probs, model)))
+        scored.append(("end-model", final.end_probs))
         if final.info is not None and final.info["policy"] != DEFAULT_POLICY:
-            predictions.append((f"final ({final.info['policy']})", final.labels))
+            scored.append((f"final ({final.info['policy']})", final.probs))
     rows = []
-    for label, pred in predictions:
+    for label, probs in scored:
+        pred = predicted_labels(probs, model if label != "majority-vote" else baseline)
         rows.append(
             {
                 "model": label,
                 "accuracy": accuracy(pred, gold),
                 "accuracy_covered": accuracy(pred[covered], gold[covered]),
+                # top-class calibration error on the gold rows with a vote (15 bins)
+                "ece": expected_calibration_error(probs, gold, rows=covered, model=model),
                 "n_gold": int((gold != UNKNOWN).sum()),
                 "coverage": float(covered.mean()),
             }
@@ -302,7 +303,7 @@ def _run_info(
     table = None
     if scores is not None:
         table = {
-            str(name): {key: float(row[key]) for key in ("accuracy", "accuracy_covered")}
+            str(name): {key: float(row[key]) for key in ("accuracy", "accuracy_covered", "ece")}
             | {"n_gold": int(row["n_gold"])}
             for name, row in scores.iterrows()
         }

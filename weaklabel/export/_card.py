@@ -191,14 +191,14 @@ class CardFacts:
                 lines += ["", f"### {title}", "", *_table(["", ""], _flat(info[key]))]
         if info.get("scores"):
             rows = [
-                (m, s.get("accuracy"), s.get("accuracy_covered"), s.get("n_gold"))
+                (m, s.get("accuracy"), s.get("accuracy_covered"), s.get("ece"), s.get("n_gold"))
                 for m, s in info["scores"].items()
             ]
             lines += [
                 "",
                 f"### Accuracy against the gold column `{data['gold_column']}`",
                 "",
-                *_table(["model", "accuracy", "on covered rows", "gold rows"], rows),
+                *_table(["model", "accuracy", "on covered rows", "ECE", "gold rows"], rows),
             ]
         lines += [
             "",
