@@ -96,8 +96,10 @@ class Round:
         sample, as the run's cross-fitted ones are (one fit a round instead of six)."""
         if self.texts is None:
             return (*self.score(model), None)
-        targets = model.predict_proba(self.votes)
         known = gold >= 0
+        # as weaklabel run: the label model's own probabilities (not its per-pattern gold
+        # update, which would count each label twice) and the gold rows one-hot
+        targets = model.prior_proba(self.votes) if known.any() else model.predict_proba(self.votes)
         targets[known] = np.eye(self.k)[gold[known]]
         weight = (self.votes.votes_per_row() > 0) | known
         weight[self.pool_pos] &= known[self.pool_pos]

@@ -74,7 +74,12 @@ def final_labels(
     probs = model_probs.copy()
     sources = np.full(votes.n_rows, "lf", dtype=object)
     if texts is not None:
-        targets = model_probs.copy()
+        # The label model's own probabilities, not its per-pattern gold update: the end model
+        # gets each labeled row itself (one-hot), and spreading the label over the row's vote
+        # pattern too would count it twice and assume the labeled rows are a random sample of
+        # their pattern, which rows chosen by the end model (query's end_model) are not.
+        targets = model.prior_proba(votes.with_cardinality(k)) if known.any() else model_probs
+        targets = targets.copy()
         targets[known] = np.eye(k)[people[known]] if people is not None else targets[known]
         strings = as_text(texts)
         end = EndModel(n_folds=_folds(strings), random_state=random_state, progress=progress)

@@ -247,10 +247,10 @@ def _scores(
 ) -> pd.DataFrame:
     """Accuracy against gold of the label model, majority vote and the end model (when trained).
 
-    Each is scored on its own labels (and its calibration error on the gold rows with a vote): the label model's (``predict``), majority vote's, and the
-    end model's cross-fitted ones, so the lines compare the methods. The final labels are the
-    end model's by default; with another policy (:func:`weaklabel.endmodel.combine`) they get
-    a line of their own.
+    Each is scored on its own labels: the label model's (``predict``), majority vote's, and the
+    end model's cross-fitted ones, so the lines compare the methods; and on its calibration
+    error, over the gold rows with a vote. The final labels are the end model's by default;
+    with another policy (:func:`weaklabel.endmodel.combine`) they get a line of their own.
     """
     covered = votes.votes_per_row() > 0
     baseline = MajorityVote(cardinality=votes.cardinality, random_state=random_state).fit(votes)
