@@ -267,7 +267,9 @@ def run_hyper_label_model(problem: Problem, seed: int, verbose: bool) -> Outcome
         "transductive: one inference over the fit rows then the test rows (the same rows once "
         "when they are the same); loading the pretrained checkpoint counts as fitting; "
         "return_probs=True applies hyperlm's own rescaling of the probabilities "
-        "(calibrate_probs); classes never voted get probability 0"
+        "(calibrate_probs), which maps the largest probability in the set to 2/k; classes never "
+        "voted get probability 0; trailing rows without any vote get no answer from hyperlm "
+        "and are set to uniform"
     )
     seed_global_rngs(seed)
     with Stopwatch() as watch, full_pickle_checkpoints():
@@ -275,13 +277,18 @@ def run_hyper_label_model(problem: Problem, seed: int, verbose: bool) -> Outcome
     outcome.fit_seconds = watch.seconds
     outcome.peak_mb_stages["after_fit"] = own_peak_mb()
     with Stopwatch() as watch:
-        # hyperlm counts the classes as the largest vote + 1; pad to k classes with zeros
         raw = np.asarray(model.infer(matrix, return_probs=True), dtype=np.float64)
-        probs = np.zeros((matrix.shape[0], k))
-        probs[:, : raw.shape[1]] = raw.reshape(matrix.shape[0], -1)[:, :k]
+        raw = raw.reshape(-1, raw.shape[-1])
+        # hyperlm counts the classes as the largest vote + 1 (pad to k with zeros), and the rows
+        # as the last row with a vote + 1: the rows after it get no answer (uniform, as noted)
+        probs = np.full((matrix.shape[0], k), 1.0 / k)
+        probs[: len(raw)] = 0.0
+        probs[: len(raw), : raw.shape[1]] = raw[:, :k]
     outcome.predict_seconds = watch.seconds
     outcome.details["classes_seen"] = int(raw.shape[1])
     outcome.probs = probs[test_rows]
+    first_test = 0 if problem.same_rows else problem.fit.n
+    outcome.n_rows_without_output = max(0, matrix.shape[0] - max(len(raw), first_test))
     return outcome
 
 
