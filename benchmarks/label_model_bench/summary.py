@@ -50,7 +50,9 @@ HOW_SCORED = (
     "tie-break (1/number tied if gold is tied), in {bins} equal-width bins, the rows' mean gap; "
     "'hard labels' marks a peer that gives one-hot answers only. Snorkel's LabelModel trains "
     "for 500 epochs; the Hyper Label Model and crowd-kit's DawidSkene are transductive (they "
-    "see the fit and the test rows together)."
+    "see the fit and the test rows together). The Hyper Label Model's probabilities are those of "
+    "its infer(return_probs=True), which rescales them so that the largest in the set becomes "
+    "2/k: with more than two classes its confidence stays low by construction."
 )
 
 
