@@ -1,4 +1,5 @@
-"""Benchmark weaklabel's label models against the peers (Snorkel, FlyingSquid, crowd-kit).
+"""Benchmark weaklabel's label models against the peers (Snorkel, FlyingSquid, crowd-kit, the
+Hyper Label Model): accuracy and calibration.
 
 Usage::
 
@@ -15,6 +16,12 @@ What is measured, on each dataset, for each model:
   prior, and a uniform prior makes them ties.
 * **F1 of the positive class** for the imbalanced binary sets (sms, spouse), from the argmax
   with ties going to the lowest class index (the negative class).
+* **Calibration** on the test rows with at least one vote (``harness.scoring``): the expected
+  calibration error (ECE) of the top class in 15 equal-width bins, each row's top-class
+  probability against its credit under the random tie-break; the mean ECE of each model over the
+  real and over the synthetic sets; and each model's reliability table (per bin: mean
+  confidence, accuracy, rows; seeds pooled), in the JSON results and printed for LabelModel and
+  MajorityVote. A peer that gives only one-hot answers would show "hard labels" (none does).
 * **Time**: our models are timed in-process with ``time.perf_counter``, one after the other,
   before any peer starts, after one untimed warm-up fit of every model; the peers report their
   own fit and predict seconds (``peers_runner.py``, one fresh process per run, import time left
@@ -24,10 +31,12 @@ What is measured, on each dataset, for each model:
   on the test rows with at least one vote, and the fastest run's time, and compare every model's
   fit + predict time with the default ``LabelModel``'s.
 
-Datasets: the six real sets of ``harness.datasets`` and two synthetic sets with known truth
-(``harness.synthetic``), drawn with fixed seeds, fitted on one half (``--synthetic-rows``) and
-scored on the other; for them the Bayes posterior under the true generating parameters
-("oracle") gives a ceiling:
+Datasets: the six real sets of ``harness.datasets``, the synthetic sets of the failure patterns
+of issue 12 (``label_model_bench.patterns``: keywords, one-sided, three crowd sets, redundant
+LFs, a random LF; the last one also reports the mean confidence and accuracy on the rows where
+only the random LF voted), and two synthetic sets with known truth (``harness.synthetic``), drawn
+with fixed seeds, fitted on one half (``--synthetic-rows``) and scored on the other; for these
+two the Bayes posterior under the true generating parameters ("oracle") gives a ceiling:
 
 * ``synthetic-85/15``: 10 LFs that vote either class (accuracy 0.55-0.75, coverage 0.3-0.9),
   class balance 0.85 / 0.15 (the model of :func:`weaklabel.datasets.make_votes`);
@@ -76,13 +85,18 @@ from label_model_bench.benches import (
     load_benches,
     oracle_result,
 )
+from label_model_bench.calibration import model_means
 from label_model_bench.summary import report
 
 import weaklabel.models as wl_models
 from weaklabel import VoteMatrix
 
-PEER_TIMEOUT_SECONDS = 900
-SMOKE = {"datasets": "youtube,crowd-dog,synthetic-85/15", "seeds": 1, "synthetic_rows": 1000}
+PEER_TIMEOUT_SECONDS = 1800  # Snorkel's 500 epochs over 461 workers x 5 classes take minutes
+SMOKE = {
+    "datasets": "youtube,crowd-dog,synthetic-85/15,synthetic-random-lf",
+    "seeds": 1,
+    "synthetic_rows": 1000,
+}
 
 
 def progress(message: str) -> None:
@@ -197,6 +211,7 @@ def add_peer_run(result: Result, run: PeerRun | None, bench: Bench) -> None:
         return
     try:
         total = run.fit_seconds + run.predict_seconds
+        result.hard_labels = run.hard_labels
         result.add(run.probs, bench, run.fit_seconds, total)
     except InvalidProbabilities:
         result.error = "error (InvalidProbabilities)"
@@ -265,7 +280,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(report(benches, results, notes, seeds, args.markdown, args.synthetic_rows))
     print(f"\nWhole benchmark: {time.perf_counter() - started:.0f} s.")
     saved = {name: [asdict(r) for r in per_bench] for name, per_bench in results.items()}
-    write_results("label_models", {"notes": notes, "datasets": saved}, smoke=args.smoke)
+    document = {"notes": notes, "means": model_means(benches, results), "datasets": saved}
+    write_results("label_models", document, smoke=args.smoke)
     return 0
 
 

@@ -1,13 +1,14 @@
 """Run ONE peer weak-supervision method on a vote matrix stored in an ``.npz`` file.
 
 This script is the bridge between weaklabel's benchmarks and the "peer" systems they compare
-against (Snorkel, FlyingSquid, crowd-kit). The peers live in their own virtual environment
-(built by ``../shared/peers/install.sh``, default ``~/.cache/weaklabel-peers``), so this file is
-standalone: it imports only the standard library, numpy, pandas, the peer libraries and the
-parts of ``benchmarks/`` written for the peers' side (``harness.memory``, ``harness.timing``,
-``label_model_bench.peer_problem`` and ``label_model_bench.peer_methods``), and never
-weaklabel. It calls the peers' public APIs only. One invocation runs one method, so the caller
-can measure each method's time and peak memory in a fresh process.
+against (Snorkel, FlyingSquid, crowd-kit, the Hyper Label Model). The peers live in their own
+virtual environment (built by ``../shared/peers/install.sh``, default
+``~/.cache/weaklabel-peers``), so this file is standalone: it imports only the standard library,
+numpy, pandas, the peer libraries and the parts of ``benchmarks/`` written for the peers' side
+(``harness.memory``, ``harness.timing``, ``label_model_bench.peer_problem`` and
+``label_model_bench.peer_methods``), and never weaklabel. It calls the peers' public APIs only.
+One invocation runs one method, so the caller can measure each method's time and peak memory
+in a fresh process.
 
 Usage::
 
@@ -15,7 +16,7 @@ Usage::
         --input IN.npz --method METHOD --output OUT.npz [--seed N] [--verbose]
 
 Methods: ``snorkel-label-model``, ``snorkel-majority``, ``flyingsquid`` (binary problems only),
-``crowdkit-dawid-skene``.
+``crowdkit-dawid-skene``, ``hyperlm`` (the Hyper Label Model).
 
 Input ``.npz`` (plain numpy arrays, no pickle). Votes are in CSR form; abstains are not stored:
 
@@ -31,7 +32,8 @@ Output ``.npz``, written atomically (``OUT.npz.tmp`` then ``os.replace``):
   ``json.loads(np.load(OUT)["meta"].tobytes())``. Its main keys:
 
   - ``method``, ``library``, ``library_version``, ``seed``, ``error`` (null, or a short string
-    when the method is not applicable, e.g. ``"binary only"``);
+    when the method is not applicable, e.g. ``"binary only"``), ``hard_labels`` (true when the
+    method gives one-hot answers only, so that its calibration is not scored);
   - ``load_seconds``, ``import_seconds``, ``prepare_seconds`` (converting the CSR votes to the
     peer's format), ``fit_seconds``, ``predict_seconds``, ``total_seconds``;
   - ``peak_rss_mb``: ``ru_maxrss / 1024`` at the end. Linux carries the *spawning* process's
@@ -196,6 +198,7 @@ def main(argv: list[str] | None = None) -> int:
             "library_version": library_version(outcome.library),
             "seed": args.seed,
             "error": outcome.error,
+            "hard_labels": outcome.hard_labels,
             "load_seconds": load_seconds,
             "import_seconds": outcome.import_seconds,
             "prepare_seconds": outcome.prepare_seconds,

@@ -1,4 +1,5 @@
-"""The peers' environment: Snorkel, FlyingSquid and crowd-kit, apart from weaklabel's.
+"""The peers' environment: Snorkel, FlyingSquid, crowd-kit and the Hyper Label Model, apart from
+weaklabel's.
 
 ``../shared/peers/install.sh`` builds it (default ``~/.cache/weaklabel-peers``; the environment
 variable ``WEAKLABEL_PEERS`` names another one, as a virtualenv folder or its ``python``). The
@@ -117,6 +118,11 @@ class PeerRun:
     @property
     def library(self) -> str:
         return f"{self.meta['library']} {self.meta['library_version']}" if self.meta else ""
+
+    @property
+    def hard_labels(self) -> bool:
+        """The method gave one-hot answers only (no probabilities to calibrate)."""
+        return bool(self.meta.get("hard_labels", False))
 
     @property
     def fit_seconds(self) -> float:

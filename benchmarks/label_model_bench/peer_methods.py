@@ -2,18 +2,21 @@
 
 Each ``run_*`` function takes the problem (fit votes, test votes, number of classes), a seed and
 the verbosity, imports its peer (timed apart), converts the votes to the peer's format, fits and
-predicts with the peer's public API and default settings, and returns an :class:`Outcome`: the
-probabilities, or why the method does not apply, with the seconds and peak memory of each stage.
+predicts with the peer's public API and default settings (Snorkel's LabelModel with 500 epochs),
+and returns an :class:`Outcome`: the probabilities, or why the method does not apply, with the
+seconds and peak memory of each stage, and whether the probabilities are only hard labels.
 
 Runs under the peers' Python: standard library, numpy, pandas and the peers, never weaklabel.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import importlib.metadata
 import random
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +25,13 @@ import pandas as pd
 from harness.memory import own_peak_mb
 from harness.timing import Stopwatch
 
-from label_model_bench.peer_problem import Problem, to_dense, to_flyingsquid, to_long_frame
+from label_model_bench.peer_problem import (
+    Problem,
+    concatenated,
+    to_dense,
+    to_flyingsquid,
+    to_long_frame,
+)
 
 __all__ = ["METHODS", "Outcome", "library_version"]
 
@@ -44,6 +53,7 @@ class Outcome:
     notes: list[str] = field(default_factory=list)
     details: dict[str, Any] = field(default_factory=dict)  # what the peer reported, e.g. iterations
     peak_mb_stages: dict[str, float] = field(default_factory=dict)
+    hard_labels: bool = False  # one-hot answers only: no calibration to score
 
 
 def seed_global_rngs(seed: int) -> None:
@@ -83,8 +93,12 @@ def check_enough_lfs(outcome: Outcome, m: int) -> bool:
     return True
 
 
+#: Snorkel's LabelModel trains for 100 epochs by default; the benchmarks give it 500
+SNORKEL_EPOCHS = 500
+
+
 def run_snorkel_label_model(problem: Problem, seed: int, verbose: bool) -> Outcome:
-    """Snorkel's LabelModel with its default training settings, seeded."""
+    """Snorkel's LabelModel with its default settings but 500 epochs, seeded."""
     outcome = Outcome(library="snorkel")
     model_module = timed_import(outcome, "snorkel.labeling.model")
     if not check_enough_lfs(outcome, problem.fit.m):
@@ -95,16 +109,17 @@ def run_snorkel_label_model(problem: Problem, seed: int, verbose: bool) -> Outco
     outcome.prepare_seconds = watch.seconds
     outcome.peak_mb_stages["after_prepare"] = own_peak_mb()
 
+    fit_settings = {"n_epochs": SNORKEL_EPOCHS, "seed": seed, "progress_bar": verbose}
     outcome.settings = {
         "LabelModel": {"cardinality": problem.k, "verbose": False},
-        "fit": {"seed": seed, "progress_bar": verbose},
+        "fit": fit_settings,
     }
     # The seed is drawn at import time when not given; the progress bar is display only.
-    outcome.non_default_settings = {"fit": {"seed": seed, "progress_bar": verbose}}
+    outcome.non_default_settings = {"fit": fit_settings}
     seed_global_rngs(seed)
     model = model_module.LabelModel(cardinality=problem.k, verbose=False)
     with Stopwatch() as watch:
-        model.fit(l_fit, seed=seed, progress_bar=verbose)
+        model.fit(l_fit, **fit_settings)
     outcome.fit_seconds = watch.seconds
     outcome.peak_mb_stages["after_fit"] = own_peak_mb()
     with Stopwatch() as watch:
@@ -213,9 +228,74 @@ def run_crowdkit_dawid_skene(problem: Problem, seed: int, verbose: bool) -> Outc
     return outcome
 
 
+@contextlib.contextmanager
+def full_pickle_checkpoints() -> Iterator[None]:
+    """Let ``torch.load`` read full pickles while the block runs.
+
+    hyperlm 0.0.5 stores its pretrained network as a full pickle and loads it with a bare
+    ``torch.load``, which torch >= 2.6 refuses (``weights_only=True`` by default). The checkpoint
+    ships inside the installed hyperlm package, so it is trusted like the package's code; the
+    patch lasts only while the model is built, in the peers' process.
+    """
+    torch = sys.modules["torch"]
+    original = torch.load
+    torch.load = functools.partial(original, weights_only=False)
+    try:
+        yield
+    finally:
+        torch.load = original
+
+
+def run_hyper_label_model(problem: Problem, seed: int, verbose: bool) -> Outcome:
+    """The Hyper Label Model (hyperlm): a pretrained graph network, no fitting, unsupervised
+    inference on the fit and test rows together (it reads the whole matrix at once)."""
+    outcome = Outcome(library="hyperlm")
+    hyperlm = timed_import(outcome, "hyperlm")
+    k = problem.k
+    with Stopwatch() as watch:
+        if problem.same_rows:
+            matrix, test_rows = to_dense(problem.fit), slice(None)
+        else:
+            matrix = to_dense(concatenated(problem.fit, problem.test))
+            test_rows = slice(problem.fit.n, None)
+    outcome.prepare_seconds = watch.seconds
+    outcome.peak_mb_stages["after_prepare"] = own_peak_mb()
+
+    outcome.settings = {"HyperLabelModel": {"device": "cpu"}, "infer": {"return_probs": True}}
+    outcome.non_default_settings = {"HyperLabelModel": {"device": "cpu"}}
+    outcome.notes.append(
+        "transductive: one inference over the fit rows then the test rows (the same rows once "
+        "when they are the same); loading the pretrained checkpoint counts as fitting; "
+        "return_probs=True applies hyperlm's own rescaling of the probabilities "
+        "(calibrate_probs), which maps the largest probability in the set to 2/k; classes never "
+        "voted get probability 0; trailing rows without any vote get no answer from hyperlm "
+        "and are set to uniform"
+    )
+    seed_global_rngs(seed)
+    with Stopwatch() as watch, full_pickle_checkpoints():
+        model = hyperlm.HyperLabelModel(device="cpu")
+    outcome.fit_seconds = watch.seconds
+    outcome.peak_mb_stages["after_fit"] = own_peak_mb()
+    with Stopwatch() as watch:
+        raw = np.asarray(model.infer(matrix, return_probs=True), dtype=np.float64)
+        raw = raw.reshape(-1, raw.shape[-1])
+        # hyperlm counts the classes as the largest vote + 1 (pad to k with zeros), and the rows
+        # as the last row with a vote + 1: the rows after it get no answer (uniform, as noted)
+        probs = np.full((matrix.shape[0], k), 1.0 / k)
+        probs[: len(raw)] = 0.0
+        probs[: len(raw), : raw.shape[1]] = raw[:, :k]
+    outcome.predict_seconds = watch.seconds
+    outcome.details["classes_seen"] = int(raw.shape[1])
+    outcome.probs = probs[test_rows]
+    first_test = 0 if problem.same_rows else problem.fit.n
+    outcome.n_rows_without_output = max(0, matrix.shape[0] - max(len(raw), first_test))
+    return outcome
+
+
 METHODS: dict[str, Callable[[Problem, int, bool], Outcome]] = {
     "snorkel-label-model": run_snorkel_label_model,
     "snorkel-majority": run_snorkel_majority,
     "flyingsquid": run_flyingsquid,
     "crowdkit-dawid-skene": run_crowdkit_dawid_skene,
+    "hyperlm": run_hyper_label_model,
 }

@@ -13,7 +13,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["CsrVotes", "Problem", "load_problem", "to_dense", "to_flyingsquid", "to_long_frame"]
+__all__ = [
+    "CsrVotes",
+    "Problem",
+    "concatenated",
+    "load_problem",
+    "to_dense",
+    "to_flyingsquid",
+    "to_long_frame",
+]
 
 
 @dataclass(frozen=True)
@@ -117,6 +125,18 @@ def load_problem(path: str) -> Problem:
     if fit.same_as(test):
         return Problem(fit, fit, k, same_rows=True)
     return Problem(fit, test, k, same_rows=False)
+
+
+def concatenated(first: CsrVotes, second: CsrVotes) -> CsrVotes:
+    """The rows of ``first`` then those of ``second`` (the same LFs)."""
+    indptr = np.concatenate([first.indptr, second.indptr[1:] + first.indptr[-1]])
+    return CsrVotes(
+        indptr,
+        np.concatenate([first.indices, second.indices]),
+        np.concatenate([first.labels, second.labels]),
+        first.n + second.n,
+        first.m,
+    )
 
 
 def to_dense(votes: CsrVotes) -> np.ndarray:

@@ -1,4 +1,5 @@
-"""The label-model benchmark's report: the tables, a summary against the peers, the targets."""
+"""The label-model benchmark's report: the tables (accuracy, calibration), a summary against the
+peers, the targets."""
 
 from __future__ import annotations
 
@@ -9,7 +10,13 @@ import numpy as np
 from harness.tables import speed
 
 import weaklabel
-from label_model_bench.benches import PEERS, REFERENCE, Bench, Result
+from label_model_bench.benches import ECE_BINS, PEERS, REFERENCE, Bench, Result
+from label_model_bench.calibration import (
+    RELIABILITY_MODELS,
+    calibration_lines,
+    focus_table,
+    reliability_table,
+)
 from label_model_bench.tables import (
     Results,
     accuracy_table,
@@ -36,7 +43,16 @@ HOW_SCORED = (
     "predict) seconds, ours in-process, the peers' as reported by peers_runner.py (import "
     "excluded). 'LabelModel' is weaklabel's default model (init=majority); 'x slower/faster' "
     "compares fit + predict times with it. Synthetic sets: fitted on {rows} rows, scored on "
-    "{rows} others; 'oracle' is the Bayes posterior under the true generating parameters."
+    "{rows} others (synthetic-keywords: fitted on 2000; the synthetic crowd sets: fitted and "
+    "scored on the same items, at fixed sizes); 'oracle' is the Bayes posterior under the true "
+    "generating parameters. ECE (expected calibration error) is scored on the test rows with at "
+    "least one vote: each row's top-class probability against its credit under the random "
+    "tie-break (1/number tied if gold is tied), in {bins} equal-width bins, the rows' mean gap; "
+    "'hard labels' marks a peer that gives one-hot answers only. Snorkel's LabelModel trains "
+    "for 500 epochs; the Hyper Label Model and crowd-kit's DawidSkene are transductive (they "
+    "see the fit and the test rows together). The Hyper Label Model's probabilities are those of "
+    "its infer(return_probs=True), which rescales them so that the largest in the set becomes "
+    "2/k: with more than two classes its confidence stays low by construction."
 )
 
 
@@ -126,7 +142,7 @@ def time_lines(benches: Sequence[Bench], results: Results) -> list[str]:
 def summary_lines(benches: Sequence[Bench], results: Results) -> list[str]:
     per_dataset, misses = per_dataset_lines(benches, results)
     means, mean_met = mean_lines(benches, results)
-    lines = [*time_lines(benches, results)]
+    lines = [*time_lines(benches, results), *calibration_lines(benches, results)]
     if not any(best_peer(results[b.name]) for b in benches):
         return [*lines, "Targets: not evaluated (no peer results)."]
     lines += [*per_dataset, *means, "Targets of the issue:"]
@@ -167,15 +183,32 @@ def report(
         if b.data.positive is not None
     )
     how = HOW_SCORED.format(
-        seeds=", ".join(map(str, seeds)), rows=synthetic_rows, positives=positives or "none here"
+        seeds=", ".join(map(str, seeds)),
+        rows=synthetic_rows,
+        positives=positives or "none here",
+        bins=ECE_BINS,
     )
     summary = summary_lines(benches, results)
+    ece = f"ECE (top class, {ECE_BINS} bins, test rows with a vote; mean over seeds)"
+    shown = " and ".join(RELIABILITY_MODELS)
+    focused = "; ".join(f"{b.name}: {b.focus_label}" for b in benches if b.focus is not None)
     sections = [
         ("Datasets", dataset_table(benches, markdown)),
         ("Accuracy (mean over seeds)", accuracy_table(benches, results, markdown)),
+        (ece, accuracy_table(benches, results, markdown, metric="ece")),
         ("Details", detail_table(benches, results, markdown)),
+        (
+            f"Reliability of {shown}, the real sets' voted test rows pooled (seeds pooled)",
+            reliability_table(benches, results, markdown, real=True),
+        ),
+        (
+            f"Reliability of {shown}, the synthetic sets' voted test rows pooled (seeds pooled)",
+            reliability_table(benches, results, markdown, real=False),
+        ),
+        (f"Focus rows ({focused})", focus_table(benches, results, markdown)),
         ("Summary", as_markdown(summary) if markdown else "\n".join(summary)),
     ]
+    sections = [(title, body) for title, body in sections if body]
     head = [
         f"weaklabel {weaklabel.__version__} label-model benchmark, "
         f"Python {platform.python_version()}",

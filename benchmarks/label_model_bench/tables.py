@@ -1,5 +1,6 @@
-"""The label-model benchmark's tables: datasets, accuracy (models down, datasets across), and
-one detailed row per dataset and model."""
+"""The label-model benchmark's tables: datasets, accuracy and ECE (models down, datasets across,
+with the means of the real and of the synthetic sets), and one detailed row per dataset and
+model."""
 
 from __future__ import annotations
 
@@ -10,7 +11,15 @@ from harness.tables import render, speed
 
 from label_model_bench.benches import REFERENCE, Bench, Result
 
-__all__ = ["accuracy_table", "dataset_table", "detail_table", "find", "model_order", "usable"]
+__all__ = [
+    "accuracy_table",
+    "dataset_table",
+    "detail_table",
+    "find",
+    "model_order",
+    "set_mean",
+    "usable",
+]
 
 Results = dict[str, list[Result]]  # dataset name -> every model's result on it
 
@@ -36,14 +45,25 @@ def usable(results: list[Result], model: str) -> Result | None:
     return result if result is not None and result.ok else None
 
 
-def real_mean(benches: Sequence[Bench], results: Results, model: str) -> str:
-    """Mean accuracy over the real sets; '(j/n)' when the model ran on only j of them."""
-    real = [b for b in benches if b.real]
-    scores = [r.mean_accuracy() for b in real if (r := usable(results[b.name], model))]
-    if not scores:
+def set_mean(
+    benches: Sequence[Bench], results: Results, model: str, metric: str = "accuracy"
+) -> tuple[float | None, int]:
+    """The model's mean ``metric`` (mean over seeds) over ``benches``, and on how many it ran."""
+    scores = [
+        float(np.mean(values))
+        for b in benches
+        if (r := usable(results[b.name], model)) and (values := getattr(r, metric))
+    ]
+    return (float(np.mean(scores)) if scores else None), len(scores)
+
+
+def mean_cell(benches: Sequence[Bench], results: Results, model: str, metric: str) -> str:
+    """Mean over ``benches``; '(j/n)' when the model ran on only j of them."""
+    mean, count = set_mean(benches, results, model, metric)
+    if mean is None:
         return "n/a"
-    note = "" if len(scores) == len(real) else f" ({len(scores)}/{len(real)})"
-    return f"{np.mean(scores):.3f}{note}"
+    note = "" if count == len(benches) else f" ({count}/{len(benches)})"
+    return f"{mean:.3f}{note}"
 
 
 def cell(result: Result | None, metric: str = "accuracy") -> str:
@@ -51,27 +71,37 @@ def cell(result: Result | None, metric: str = "accuracy") -> str:
         return "n/a"
     if not result.ok:
         return result.error or "n/a"
-    return f"{np.mean(getattr(result, metric)):.3f}"
+    if metric == "ece" and result.hard_labels:
+        return "hard labels"
+    values = getattr(result, metric)
+    return f"{np.mean(values):.3f}" if values else "n/a"
 
 
-def accuracy_table(benches: Sequence[Bench], results: Results, markdown: bool) -> str:
-    """Models down, datasets across: mean accuracy, F1 where reported, mean of the real sets."""
-    real = [b for b in benches if b.real]
-    columns: list[tuple[str, Bench | None, str]] = []  # header, dataset (None: mean), metric
+def accuracy_table(
+    benches: Sequence[Bench], results: Results, markdown: bool, metric: str = "accuracy"
+) -> str:
+    """Models down, datasets across: the mean of ``metric`` over the seeds (``"accuracy"``, with
+    F1 where reported, or ``"ece"``), and its mean over the real and over the synthetic sets."""
+    groups = {
+        "real": [b for b in benches if b.real],
+        "synthetic": [b for b in benches if not b.real],
+    }
+    columns: list[tuple[str, Bench | str, str]] = []  # header, dataset or group, metric
     for bench in benches:
-        columns.append((bench.name, bench, "accuracy"))
-        if bench.data.positive is not None:
+        columns.append((bench.name, bench, metric))
+        if metric == "accuracy" and bench.data.positive is not None:
             columns.append((f"{bench.name} F1", bench, "f1"))
-        if real and bench is real[-1]:
-            columns.append((f"mean of {len(real)} real", None, "accuracy"))
+        for group, members in groups.items():
+            if members and bench is members[-1]:
+                columns.append((f"mean of {len(members)} {group}", group, metric))
     rows = []
     for model in model_order(results):
         row = [model]
-        for _, source, metric in columns:
-            if source is None:
-                row.append(real_mean(benches, results, model))
+        for _, source, what in columns:
+            if isinstance(source, str):
+                row.append(mean_cell(groups[source], results, model, what))
             else:
-                row.append(cell(find(results[source.name], model), metric))
+                row.append(cell(find(results[source.name], model), what))
         rows.append(row)
     headers = ["model", *(header for header, _, _ in columns)]
     return render(headers, rows, markdown=markdown, text_columns=1)
@@ -83,6 +113,7 @@ DETAIL_HEADERS = (
     "accuracy",
     "range",
     "on voted rows",
+    "ECE",
     "F1",
     "fit s",
     "fit+predict s",
@@ -99,20 +130,22 @@ def detail_row(bench: Bench, result: Result, reference: Result | None) -> list[s
     if len(result.accuracy) > 1:
         row[3] = f"{min(result.accuracy):.3f}-{max(result.accuracy):.3f}"
     row[4] = f"{np.mean(result.voted_accuracy):.3f}"
-    row[5] = f"{np.mean(result.f1):.3f}" if result.f1 else ""
+    row[5] = cell(result, "ece")
+    row[6] = f"{np.mean(result.f1):.3f}" if result.f1 else ""
     if result.kind == "oracle":
         return row
     total = min(result.total_seconds)
-    row[6], row[7] = seconds(min(result.fit_seconds)), seconds(total)
+    row[7], row[8] = seconds(min(result.fit_seconds)), seconds(total)
     if result.model == REFERENCE:
-        row[8] = "reference"
+        row[9] = "reference"
     elif reference is not None and reference.ok:
-        row[8] = speed(total, min(reference.total_seconds))
+        row[9] = speed(total, min(reference.total_seconds))
     return row
 
 
 def detail_table(benches: Sequence[Bench], results: Results, markdown: bool) -> str:
-    """One row per dataset and model: accuracy, its range over seeds, F1, times, speed ratio."""
+    """One row per dataset and model: accuracy, its range over seeds, accuracy and ECE on the
+    rows with a vote, F1, times, speed ratio."""
     rows: list[list[str]] = []
     for bench in benches:
         reference = find(results[bench.name], REFERENCE)
