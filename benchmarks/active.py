@@ -42,7 +42,7 @@ from harness.tables import render
 
 from weaklabel import VoteMatrix
 from weaklabel.active import STRATEGIES, query
-from weaklabel.endmodel import EndModel
+from weaklabel.endmodel import EndModel, training_targets
 from weaklabel.models import LabelModel, WeightedMajorityVote
 
 SMOKE = {"datasets": "youtube,crowd-dog", "splits": 1, "strategies": "auto,random",
@@ -96,15 +96,10 @@ class Round:
         sample, as the run's cross-fitted ones are (one fit a round instead of six)."""
         if self.texts is None:
             return (*self.score(model), None)
-        known = gold >= 0
-        # as weaklabel run: the label model's own probabilities (not its per-pattern gold
-        # update, which would count each label twice) and the gold rows one-hot
-        targets = model.prior_proba(self.votes) if known.any() else model.predict_proba(self.votes)
-        targets[known] = np.eye(self.k)[gold[known]]
-        weight = (self.votes.votes_per_row() > 0) | known
-        weight[self.pool_pos] &= known[self.pool_pos]
+        targets, weight = training_targets(model, self.votes, gold=gold)  # as weaklabel run
+        weight[self.pool_pos] *= gold[self.pool_pos] >= 0
         end = EndModel(random_state=0, progress=False)
-        end.fit(self.texts, targets, sample_weight=weight.astype(np.float64))
+        end.fit(self.texts, targets, sample_weight=weight)
         y = self.truth[self.eval]
         keep = y >= 0
         probs = end.predict_proba(self.eval_texts)[keep]

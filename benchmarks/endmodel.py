@@ -46,7 +46,7 @@ from harness.scoring import calibration_error, expected_accuracy
 from harness.tables import render
 
 from weaklabel import VoteMatrix, apply_lfs, load_lfs
-from weaklabel.endmodel import DEFAULT_POLICY, POLICIES, EndModel, combine
+from weaklabel.endmodel import DEFAULT_POLICY, POLICIES, EndModel, combine, training_targets
 from weaklabel.models import LabelModel, MajorityVote
 
 SMOKE = {"datasets": "demo,youtube", "scale_rows": 20000}
@@ -92,13 +92,12 @@ class Problem:
         lm_test = label_model.predict_proba(self.test_votes)
         mv = MajorityVote(cardinality=k).fit(self.fit_votes).predict_proba(self.test_votes)
         end = EndModel(random_state=0, progress=False)
-        # as weaklabel run trains it: rows without a vote (the class prior) are left out
-        weight = (self.fit_votes.votes_per_row() > 0).astype(np.float64)
+        targets, weight = training_targets(label_model, self.fit_votes)  # as weaklabel run
         start = time.perf_counter()
         if self.cross_fit:
-            end_test = end.cross_fit_predict_proba(self.fit_texts, lm_test, sample_weight=weight)
+            end_test = end.cross_fit_predict_proba(self.fit_texts, targets, sample_weight=weight)
         else:
-            end.fit(self.fit_texts, label_model.predict_proba(self.fit_votes), sample_weight=weight)
+            end.fit(self.fit_texts, targets, sample_weight=weight)
             end_test = end.predict_proba(self.test_texts)
         seconds = time.perf_counter() - start
         covered = self.test_votes.votes_per_row() > 0

@@ -168,3 +168,21 @@ def test_select_labels_must_be_the_run_s_and_hold_end_model_probs(fixtures, tmp_
     assert run_cli(*args, "--labels", swapped) == 1
     err = capsys.readouterr().err
     assert f"{swapped}, line 1: the row id is 'c2'; the votes' row 0 is 'c1'" in err
+
+
+def test_select_labels_with_a_bad_probability_name_the_line(fixtures, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert run_cli("-q", "run", "--data", fixtures / "comments.csv", "--lfs",
+                   fixtures / "tiny_lfs.py", "--out", out, "--text-column", "body",
+                   "--id-column", "comment_id") == 0  # fmt: skip
+    lines = (out / "labels.jsonl").read_text().splitlines()
+    record = json.loads(lines[2])
+    record["end_model_probs"]["spam"] = "high"
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("\n".join([*lines[:2], json.dumps(record), *lines[3:]]) + "\n")
+    code = run_cli("select", "--votes", out / "votes.npz", "--model", out / "model.json",
+                   "--out", tmp_path / "b.csv", "--labels", bad)  # fmt: skip
+    assert code == 1
+    err = capsys.readouterr().err
+    assert f"{bad}, line 3: end_model_probs must map each of ham, spam to a probability" in err
+    assert "Traceback" not in err

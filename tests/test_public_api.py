@@ -114,7 +114,14 @@ EXPECTED = {
         "make_redundant_votes",
         "make_votes",
     ],
-    weaklabel.endmodel: ["DEFAULT_POLICY", "POLICIES", "SOURCES", "EndModel", "combine"],
+    weaklabel.endmodel: [
+        "DEFAULT_POLICY",
+        "POLICIES",
+        "SOURCES",
+        "EndModel",
+        "combine",
+        "training_targets",
+    ],
     weaklabel.export: ["FORMATS", "GOLD_MODES", "ExportResult", "export"],
     weaklabel.labelstudio: [
         "Guidelines",

@@ -157,52 +157,57 @@ def read_end_model_probs(
     path = Path(path)
     ids = [_row_id(v, i) for i, v in enumerate(np.asarray(row_ids).tolist())]
     names = list(class_names)
-    rows: list[list[float]] = []
-    missing = 0
+    rows: list[list[float] | None] = []  # None: the line has no end_model_probs
     try:
         handle = path.open(encoding="utf-8")
     except OSError as exc:
         raise DataError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
     with handle:
         for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-
-            def fail(what: str, number: int = number) -> DataError:
-                return DataError(
-                    f"{path}, line {number}: {what}. Pass the labels.jsonl of the run whose "
-                    "votes.npz you gave."
-                )
-
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise fail(f"not valid JSON ({exc.msg}, column {exc.colno})") from exc
-            position = len(rows) + missing
-            if not isinstance(record, dict) or position >= len(ids):
-                raise fail(
-                    "more rows than the votes have" if position >= len(ids) else "not an object"
-                )
-            if record.get("id") != ids[position]:
-                raise fail(
-                    f"the row id is {record.get('id')!r}; the votes' row {position} is "
-                    f"{ids[position]!r}"
-                )
-            probs = record.get("end_model_probs")
-            if probs is None:
-                missing += 1
-                continue
-            if not isinstance(probs, dict) or sorted(probs) != sorted(names):
-                raise fail(f"end_model_probs must map each of {', '.join(names)} to a probability")
-            rows.append([float(probs[name]) for name in names])
-    if len(rows) + missing != len(ids):
+            if line.strip():
+                problem = _end_model_row(line, ids, names, rows)
+                if problem:
+                    raise DataError(
+                        f"{path}, line {number}: {problem}. Pass the labels.jsonl of the run "
+                        "whose votes.npz you gave."
+                    )
+    if len(rows) != len(ids):
         raise DataError(
-            f"{path} has {len(rows) + missing:,} rows but the votes have {len(ids):,}. Pass the "
+            f"{path} has {len(rows):,} rows but the votes have {len(ids):,}. Pass the "
             "labels.jsonl of the run whose votes.npz you gave."
         )
-    if rows and missing:
+    missing = sum(row is None for row in rows)
+    if 0 < missing < len(rows):
         raise DataError(
-            f"{path}: {missing:,} rows have no end_model_probs and {len(rows):,} do; a run "
-            "writes them on every row or on none."
+            f"{path}: {missing:,} rows have no end_model_probs and {len(rows) - missing:,} do; "
+            "a run writes them on every row or on none."
         )
-    return np.array(rows, dtype=np.float64) if rows else None
+    return None if missing else np.array(rows, dtype=np.float64)
+
+
+def _end_model_row(line: str, ids: list[Any], names: list[str], rows: list[Any]) -> str:
+    """Append the line's end-model probabilities (or None) to ``rows``; else say what is wrong."""
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return f"not valid JSON ({exc.msg}, column {exc.colno})"
+    position = len(rows)
+    if position >= len(ids):
+        return "more rows than the votes have"
+    if not isinstance(record, dict):
+        return "not an object"
+    if record.get("id") != ids[position]:
+        return f"the row id is {record.get('id')!r}; the votes' row {position} is {ids[position]!r}"
+    probs = record.get("end_model_probs")
+    if probs is not None:
+        if (
+            not isinstance(probs, dict)
+            or sorted(probs) != sorted(names)
+            or not all(
+                isinstance(v, int | float) and not isinstance(v, bool) for v in probs.values()
+            )
+        ):
+            return f"end_model_probs must map each of {', '.join(names)} to a probability"
+        probs = [float(probs[name]) for name in names]
+    rows.append(probs)
+    return ""

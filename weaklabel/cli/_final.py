@@ -21,7 +21,7 @@ import numpy as np
 
 from weaklabel._votes.gold import UNKNOWN
 from weaklabel._votes.matrix import VoteMatrix
-from weaklabel.endmodel import EndModel, combine
+from weaklabel.endmodel import EndModel, combine, training_targets
 from weaklabel.endmodel._folds import text_groups
 from weaklabel.exceptions import DataError
 from weaklabel.models import BaseLabelModel
@@ -74,18 +74,10 @@ def final_labels(
     probs = model_probs.copy()
     sources = np.full(votes.n_rows, "lf", dtype=object)
     if texts is not None:
-        # The label model's own probabilities, not its per-pattern gold update: the end model
-        # gets each labeled row itself (one-hot), and spreading the label over the row's vote
-        # pattern too would count it twice and assume the labeled rows are a random sample of
-        # their pattern, which rows chosen by the end model (query's end_model) are not.
-        targets = model.prior_proba(votes.with_cardinality(k)) if known.any() else model_probs
-        targets = targets.copy()
-        targets[known] = np.eye(k)[people[known]] if people is not None else targets[known]
+        targets, evidence = training_targets(model, votes, gold=people)
         strings = as_text(texts)
         end = EndModel(n_folds=_folds(strings), random_state=random_state, progress=progress)
         covered = votes.votes_per_row() > 0
-        # a row no LF voted on has the class prior as its target: nothing about its text
-        evidence = (covered | known).astype(np.float64)
         end_probs = end.cross_fit_predict_proba(strings, targets, sample_weight=evidence)
         probs, sources = combine(model_probs, end_probs, covered, policy=policy)
         missing = sum(1 for t in strings if not t.strip())

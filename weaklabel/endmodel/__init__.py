@@ -7,8 +7,9 @@ is unsure of teaches little) and labels every row, including those no LF covered
     from weaklabel.endmodel import EndModel, combine
 
     probs = label_model.predict_proba(votes)
+    targets, weight = training_targets(label_model, votes)  # what weaklabel run trains it on
     end = EndModel(random_state=0)
-    end_probs = end.cross_fit_predict_proba(texts, probs)   # each row from the other folds
+    end_probs = end.cross_fit_predict_proba(texts, targets, sample_weight=weight)  # out of fold
     final, sources = combine(probs, end_probs, votes.votes_per_row() > 0)
     end.save("end_model.npz"); EndModel.load("end_model.npz")  # no pickle
 
@@ -17,5 +18,6 @@ It needs scikit-learn: ``pip install 'weaklabel[endmodel]'``. See docs/endmodel.
 
 from weaklabel.endmodel._combine import DEFAULT_POLICY, POLICIES, SOURCES, combine
 from weaklabel.endmodel._model import EndModel
+from weaklabel.endmodel._targets import training_targets
 
-__all__ = ["DEFAULT_POLICY", "POLICIES", "SOURCES", "EndModel", "combine"]
+__all__ = ["DEFAULT_POLICY", "POLICIES", "SOURCES", "EndModel", "combine", "training_targets"]
