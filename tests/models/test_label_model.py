@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from weaklabel import DataError, ParameterError, VoteMatrix
-from weaklabel.datasets import make_votes
+from weaklabel.datasets import make_crowd_votes, make_keyword_votes, make_votes
 from weaklabel.models import (
     DawidSkene,
     LabelModel,
@@ -121,6 +121,34 @@ def test_weak_lfs_with_imbalanced_classes_reach_the_true_balance():
     assert (model.predict(votes) == truth).mean() > (
         MajorityVote().fit(votes).predict(votes) == truth
     ).mean() + 0.05
+
+
+def _accuracy(model, votes, truth):
+    return float((model.fit(votes).predict(votes) == truth).mean())
+
+
+def test_workers_seen_voting_few_classes_are_not_certain_of_them():
+    # 300 crowd workers with about 17 answers each on items of which 92% are one class: most never
+    # answer a rare class, and a prior spread over the classes each one happened to vote made
+    # them certain of those (0.785, below majority vote's 0.858).
+    votes, truth = make_crowd_votes(
+        1000,
+        300,
+        labels_per_row=5,
+        accuracy=(0.4, 0.9),
+        class_balance=[0.92, 0.05, 0.03],
+        random_state=0,
+    )
+    model = LabelModel(3, progress=False, random_state=0)
+    assert _accuracy(model, votes, truth) > _accuracy(MajorityVote(3), votes, truth) + 0.05
+
+
+def test_many_one_sided_keyword_lfs_beat_majority_vote():
+    # 9 skewed classes, 160 keyword LFs, about one vote per row: the class balance is barely
+    # identified, and the estimated one let large classes take rows (0.85 vs majority vote 0.88).
+    votes, truth = make_keyword_votes(4000, random_state=0)
+    model = LabelModel(9, progress=False, random_state=0)
+    assert _accuracy(model, votes, truth) > _accuracy(MajorityVote(9), votes, truth) + 0.02
 
 
 @pytest.mark.parametrize(("m", "k"), [(2000, 2), (400, 20)])

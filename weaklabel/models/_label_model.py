@@ -36,15 +36,19 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
       *anchors* every LF to the class it names: an LF for "spam" is never read as evidence of
       "ham". The pair ``(r, e)`` gives the LF's weight, ``log(r / e)``.
     - **LFs that vote several classes** (crowd workers, classifiers) have a Dawid-Skene confusion
-      matrix; how often they vote does not depend on the class.
+      matrix; how often they vote does not depend on the class. Its smoothing prior spreads over
+      all k votes, so a worker seen voting only two classes is not taken to be certain of them.
     - **Silence counts once per class**: when none of the one-sided LFs of a class fired on a row,
       that is evidence against the class, with a probability learned per class. Counting silence
       per class rather than per LF keeps overlapping or duplicated LFs from multiplying it.
     - **Dependencies**: LFs joined in ``fit(..., dependencies=G)`` form one unit whose joint vote
       pattern is a single outcome, so correlated LFs are not double-counted.
     - **Class balance**: estimated, with a Dirichlet prior toward uniform whose weight is
-      ``balance_prior`` times the number of rows whose votes all come from one-sided LFs (there
-      the balance is only weakly identified: a broad LF and a large class look alike).
+      ``balance_prior`` times the number of rows whose votes all come from one-sided LFs. There
+      the balance is barely identified (a broad LF and a large class look alike, and EM lets a
+      class with few LFs swallow rows), so by default it stays close to uniform; pass
+      ``class_balance`` to ``fit`` when you know it. LFs that vote several classes identify the
+      balance and are left to do so.
     - **Gold labels** given to ``fit`` are clamped to their class during EM. By default
       (``gold_weight="auto"``) each weighs one row unless cross-validation on the gold rows shows
       clearly that weighing them more predicts held-out labels better
@@ -65,9 +69,11 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
     prior_accuracy : float
         Accuracy the smoothing prior assumes for every LF (between 1/k and 1).
     prior_strength : float
-        Pseudo-rows in the smoothing prior of each LF's rates.
+        Pseudo-rows in the smoothing prior of each LF's rates (for a crowd worker: pseudo-answers
+        per class).
     balance_prior : float
-        Weight of the uniform prior on the class balance (see above); 0 turns it off.
+        Weight of the uniform prior on the class balance (see above), in multiples of the rows
+        voted only by one-sided LFs; 0 turns it off.
     gold_weight : "auto" or float
         Total weight of the gold rows relative to the unlabeled rows, each gold row weighing at
         least one row (0: exactly one); ``"auto"`` chooses it by cross-validation (see above).
@@ -145,8 +151,8 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
         max_iter: int = 1000,
         tol: float = 1e-5,
         prior_accuracy: float = 0.7,
-        prior_strength: float = 1.0,
-        balance_prior: float = 1.0,
+        prior_strength: float = 3.0,
+        balance_prior: float = 10.0,
         gold_weight: float | str = "auto",
         init: str = "majority",
         max_fit_rows: int | None = 100_000,
