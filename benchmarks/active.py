@@ -228,7 +228,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         results["datasets"][data.name] = per
         table.append(data.name)
     _print(results, strategies, args.markdown)
-    results["scale"] = _scale(args)
+    if args.scale_rows > 0:  # 0 skips the scale run
+        results["scale"] = _scale(args)
     write_results("active", results, smoke=args.smoke)
     return 0
 
