@@ -57,6 +57,8 @@ def test_the_demo_records_its_bundled_dataset(tmp_path):
     [
         ({"format": "other"}, "not a weaklabel run.json"),
         ({"version": 99}, "run.json version 99"),
+        ({"version": 0}, "corrupt run.json: format version 0"),
+        ({"version": True}, "corrupt run.json: format version True"),
         ({"classes": ["ham", ""]}, "'classes' must be non-empty strings"),
         ({"coverage": "high"}, "'coverage' is str"),
         ({"data": {"path": "/x"}}, "'data.bundled' missing"),

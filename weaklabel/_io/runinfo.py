@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from weaklabel._core.digest import new_digest
+from weaklabel._core.formats import check_version
 from weaklabel._io.atomic import atomic_write
 from weaklabel._version import __version__
 from weaklabel.exceptions import DataError
@@ -100,12 +101,13 @@ def read_run_info(folder: str | Path) -> dict[str, Any]:
 def _check(record: Any, source: str) -> None:
     if not isinstance(record, dict) or record.get("format") != RUN_INFO_FORMAT:
         raise DataError(f"{source}: not a weaklabel run.json (no {RUN_INFO_FORMAT!r} format tag).")
-    version = record.get("version")
-    if not isinstance(version, int) or isinstance(version, bool) or version > _VERSION:
-        raise DataError(
-            f"{source}: run.json version {version!r}; this weaklabel reads up to {_VERSION}. "
-            "Upgrade weaklabel, or run `weaklabel run` again."
-        )
+    check_version(
+        record.get("version"),
+        current=_VERSION,
+        what="run.json",
+        source=source,
+        redo="run `weaklabel run` again",
+    )
     problems = [
         f"{key!r} missing" if key not in record else f"{key!r} is {type(record[key]).__name__}"
         for key, kind in _KEYS.items()

@@ -16,6 +16,7 @@ from typing import Any, Final
 
 import numpy as np
 
+from weaklabel._core.formats import check_version
 from weaklabel._io.atomic import atomic_write
 from weaklabel._votes.encoding import check_cardinality
 from weaklabel._votes.names import check_class_names, resolve_lf_names
@@ -63,14 +64,13 @@ def read_vote_arrays(path: str | Path) -> tuple[dict[str, Any], dict[str, np.nda
             raise KeyError("format")
     except (KeyError, ValueError, UnicodeDecodeError):
         raise DataError(f"{not_ours}: it has no '{_FORMAT}' header.") from None
-    version = header.get("version")
-    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise DataError(f"{path}: corrupt vote matrix header: format version {version!r}.")
-    if version > _FORMAT_VERSION:
-        raise DataError(
-            f"{path}: written by a newer weaklabel (format version {version!r}); upgrade weaklabel "
-            "to read it."
-        )
+    check_version(
+        header.get("version"),
+        current=_FORMAT_VERSION,
+        what="vote matrix",
+        source=str(path),
+        redo="write it again with `weaklabel apply` or VoteMatrix.save()",
+    )
     missing = [name for name in _ARRAYS if name not in arrays]
     if missing:
         raise DataError(f"{path}: corrupt vote matrix: the array(s) {missing} are missing.")

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from weaklabel._core.formats import check_version
 from weaklabel._core.params import parameter_error
 from weaklabel._io.atomic import atomic_write
 from weaklabel._version import __version__
@@ -190,14 +191,12 @@ def _header(arrays: dict[str, np.ndarray]) -> dict[str, Any]:
         ) from None
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise DataError(f"not a weaklabel end model file (no '{FORMAT}' header).")
-    version = header.get("version")
-    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise ValueError(f"end model format version {version!r}")
-    if version > _VERSION:
-        raise DataError(
-            f"written by a newer weaklabel (end model format {version}, "
-            f"weaklabel {header.get('weaklabel')}); upgrade weaklabel to load it."
-        )
+    check_version(
+        header.get("version"),
+        current=_VERSION,
+        what="end model file",
+        redo="fit and save the model again",
+    )
     return header
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from weaklabel._core.formats import check_version
 from weaklabel._io.atomic import atomic_write
 from weaklabel.exceptions import DataError, ParameterError
 
@@ -72,13 +73,13 @@ def from_dict(cls: type[BaseLabelModel], data: Any, *, source: str = "model") ->
     """Rebuild and validate a model from :func:`to_dict` output."""
     if not isinstance(data, dict) or data.get("format") != MODEL_FORMAT:
         raise DataError(f"{source}: not a weaklabel model file (no '{MODEL_FORMAT}' header).")
-    version = data.get("version")
-    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise DataError(f"{source}: corrupt model file: model format version {version!r}.")
-    if version > _MODEL_VERSION:
-        raise DataError(
-            f"{source}: written by a newer weaklabel (model format {version!r}); upgrade."
-        )
+    check_version(
+        data.get("version"),
+        current=_MODEL_VERSION,
+        what="model file",
+        source=source,
+        redo="fit and save the model again",
+    )
     by_class = {c.__name__: c for c in cls.registry.values()}
     kind = data.get("model")
     target = by_class.get(kind) if isinstance(kind, str) else None
