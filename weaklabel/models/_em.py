@@ -50,11 +50,12 @@ class EM:
         score = shares @ table.T  # [pattern, y]
         norm = np.zeros((units.n_units, k))
         np.add.at(norm, unit_of_pattern, score)
-        self.general_prior = score / np.maximum(norm[unit_of_pattern], FLOOR)
-        # an LF of its own votes one of k classes: its prior spreads over all k, not only over
-        # the classes it happened to vote (a worker seen voting two classes is not certain to)
+        # A lone LF votes one of k classes, so its prior already spreads over all k votes; a
+        # joint unit's spreads over the patterns it was seen to produce. (Normalising a lone LF
+        # over the classes it happened to vote made a worker certain of them.)
         single = np.array([len(members) == 1 for members in units.members])[unit_of_pattern]
-        self.general_prior[single] = score[single]
+        joint_prior = score / np.maximum(norm[unit_of_pattern], FLOOR)
+        self.general_prior = np.where(single[:, None], score, joint_prior)
         self.silence_prior = (silent.T @ weights) / max(total, FLOOR)
         self.has_group = np.zeros(k, dtype=bool)
         self.has_group[units.pole[units.pole >= 0]] = True
