@@ -116,6 +116,16 @@ MODEL_CLASS_CASES: dict[str, tuple[str, Callable[..., str], str]] = {
         ),
         "vocabulary_ must hold integers",
     ),
+    "temperature-below-one": (
+        "LabelModel",
+        _state("temperature_", 0.5),
+        "temperature_ must be a number from 1 to 20",
+    ),
+    "temperature-text": (
+        "LabelModel",
+        _state("temperature_", "hot"),
+        "temperature_ must hold numbers; it holds 'hot'",
+    ),
     "majority-weight-zero": ("MajorityVote", _state("lf_weights_", [0.0, 1.0, 1.0]), "must be > 0"),
 }
 

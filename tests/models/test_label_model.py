@@ -4,7 +4,13 @@ import numpy as np
 import pytest
 
 from weaklabel import DataError, ParameterError, VoteMatrix
-from weaklabel.datasets import make_crowd_votes, make_keyword_votes, make_votes
+from weaklabel.analysis import expected_calibration_error
+from weaklabel.datasets import (
+    make_crowd_votes,
+    make_keyword_votes,
+    make_random_lf_votes,
+    make_votes,
+)
 from weaklabel.models import (
     DawidSkene,
     LabelModel,
@@ -204,3 +210,37 @@ def test_the_cli_refuses_a_hopeless_cardinality_in_one_paragraph(monkeypatch, tm
     assert code == 1 and err.count("\n") == 1
     assert "32,000 classes needs about" in err and "Traceback" not in err
     assert not (tmp_path / "m.json").exists()
+
+
+# -- tempered confidence ------------------------------------------------------------------------
+
+
+def test_a_random_lf_is_met_with_a_tempered_posterior_that_keeps_every_label():
+    # six good LFs and one that fires at random on 20% of the rows: the untempered product of
+    # likelihood ratios is overconfident; the temperature learned from the votes cuts the
+    # calibration error and never changes a label
+    votes, truth = make_random_lf_votes(5000, random_state=0)
+    voted = votes.votes_per_row() > 0
+    tempered = LabelModel(progress=False, random_state=0).fit(votes)
+    raw = LabelModel(progress=False, random_state=0, temper=False).fit(votes)
+    assert raw.temperature_ == 1.0
+    assert 2.0 < tempered.temperature_ <= 20.0
+    assert np.array_equal(tempered.predict(votes), raw.predict(votes))
+    error = expected_calibration_error(tempered.predict_proba(votes)[voted], truth[voted])
+    raw_error = expected_calibration_error(raw.predict_proba(votes)[voted], truth[voted])
+    assert error < raw_error - 0.02
+
+
+def test_independent_lfs_are_left_untempered():
+    # the model's own assumption holds: each LF's vote is predicted as well as it can be already
+    votes, _ = make_votes(5000, ACCURACIES[:5], COVERAGES[:5], random_state=0)
+    assert LabelModel(progress=False, random_state=0).fit(votes).temperature_ < 1.1
+
+
+def test_the_temperature_is_saved_and_restored(tmp_path):
+    votes, _ = make_random_lf_votes(2000, random_state=1)
+    model = LabelModel(progress=False, random_state=0).fit(votes)
+    model.save(tmp_path / "model.json")
+    loaded = LabelModel.load(tmp_path / "model.json")
+    assert loaded.temperature_ == model.temperature_ > 1.0
+    assert np.array_equal(loaded.predict_proba(votes), model.predict_proba(votes))

@@ -34,7 +34,7 @@ class EM:
     ) -> None:
         k = units.cardinality
         self.k, self.units, self.unit = k, units, unit_of_pattern
-        self.indicator, self.silent = indicator, silent
+        self.indicator, self.silent, self.weights = indicator, silent, weights
         self.s, self.a0 = model.prior_strength, model.prior_accuracy
         self.pole = units.pole[unit_of_pattern]  # per pattern, -1 for general units
         total = float(weights.sum())

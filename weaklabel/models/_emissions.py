@@ -6,7 +6,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-__all__ = ["EmissionsMixin"]
+from weaklabel._votes.matrix import VoteMatrix
+
+__all__ = ["EmissionsMixin", "marginal_emissions"]
 
 _FLOOR = 1e-12
 
@@ -40,3 +42,10 @@ class EmissionsMixin:
         prior = self.class_balance_[None, :]
         correct = (np.diagonal(self.emissions_, axis1=1, axis2=2) * prior).sum(axis=1)
         return correct / np.maximum((self.propensities_ * prior).sum(axis=1), _FLOOR)
+
+
+def marginal_emissions(votes: VoteMatrix, wq: np.ndarray, totals: np.ndarray, k: int) -> np.ndarray:
+    """``[j, y, c]``: expected share of class-``y`` rows on which LF ``j`` voted ``c``."""
+    m = votes.n_lfs
+    counts = np.asarray(votes.one_hot().T @ wq).reshape(m, k, k).transpose(0, 2, 1)
+    return counts / np.maximum(totals, _FLOOR)[None, :, None]

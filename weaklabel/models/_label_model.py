@@ -11,15 +11,15 @@ from scipy.special import softmax
 from weaklabel._core.params import Boolean, Constraint, Interval, Options
 from weaklabel._core.random import check_random_state
 from weaklabel._votes.distributed import DaskVoteMatrix
-from weaklabel._votes.gold import UNKNOWN
 from weaklabel._votes.matrix import VoteMatrix
 from weaklabel.exceptions import ConvergenceWarning
 from weaklabel.models._base import CHANCE, BaseLabelModel
-from weaklabel.models._em import EM, FLOOR, accelerated_fixed_point
-from weaklabel.models._emissions import EmissionsMixin
+from weaklabel.models._em import EM, accelerated_fixed_point
+from weaklabel.models._emissions import EmissionsMixin, marginal_emissions
 from weaklabel.models._gold_weight import GOLD_WEIGHTS, choose_gold_weight
 from weaklabel.models._persistence import check_finite, check_shapes
-from weaklabel.models._sample import dask_fit_sample, distinct_rows
+from weaklabel.models._sample import dask_fit_sample, fit_rows
+from weaklabel.models._temperature import check_temperature, vote_temperature
 from weaklabel.models._units import Units, lookup, make_units
 
 __all__ = ["LabelModel"]
@@ -49,6 +49,11 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
       class with few LFs swallow rows), so by default it stays close to uniform; pass
       ``class_balance`` to ``fit`` when you know it. LFs that vote several classes identify the
       balance and are left to do so.
+    - **Tempered confidence**: LFs seldom err independently, so the product of their likelihood
+      ratios claims more certainty than the votes carry. With ``temper=True`` the posterior's
+      logits are divided by the temperature ``temperature_ >= 1`` that best predicts each LF's
+      own vote from the rest of its row (no gold; :mod:`weaklabel.models._temperature`). It never
+      changes which class is on top.
     - **Gold labels** given to ``fit`` are clamped to their class during EM. By default
       (``gold_weight="auto"``) each weighs one row unless cross-validation on the gold rows shows
       clearly that weighing them more predicts held-out labels better
@@ -86,10 +91,13 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
         ``random_state``); None fits on all of them. On Dask votes the distinct rows are counted
         on the cluster and only this sample is gathered; when it has to be drawn, it is drawn there
         (a seeded uniform sample of the distinct rows, not the same rows as in memory).
+    temper : bool
+        Temper the posterior by the learned ``temperature_`` (see above); False keeps the raw
+        product of the LFs' likelihood ratios (``temperature_ == 1``).
     tie_break : {"prior", "lowest", "random"}
         How ``predict`` breaks ties.
     random_state : int, optional
-        Seed for the row sample and for ``tie_break="random"``.
+        Seed for the row sample (EM's and the temperature's) and for ``tie_break="random"``.
     progress : bool
         Show a progress bar over EM iterations.
 
@@ -102,6 +110,8 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
         carry votes.
     units_ : list of list of int
         The LFs modelled jointly (singletons without dependencies).
+    temperature_ : float
+        What the posterior's logits are divided by (1 with ``temper=False``).
     n_iter_ : int
         EM steps run.
     converged_ : bool
@@ -132,6 +142,7 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
         "gold_weight": [Options(("auto",)), Interval(float, 0, None)],
         "init": [Options(("majority", "moments"))],
         "max_fit_rows": [Interval(int, 1, None), None],
+        "temper": [Boolean()],
         "progress": [Boolean()],
     }
     _state: ClassVar[tuple[str, ...]] = (
@@ -142,6 +153,7 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
         "vocabulary_",
         "pattern_weights_",
         "silence_weights_",
+        "temperature_",
     )
 
     def __init__(
@@ -156,6 +168,7 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
         gold_weight: float | str = "auto",
         init: str = "majority",
         max_fit_rows: int | None = 100_000,
+        temper: bool = True,
         tie_break: str = "prior",
         random_state: int | None = None,
         progress: bool = True,
@@ -169,6 +182,7 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
         self.gold_weight = gold_weight
         self.init = init
         self.max_fit_rows = max_fit_rows
+        self.temper = temper
         self.progress = progress
 
     # -- fit --------------------------------------------------------------------------------------
@@ -183,7 +197,15 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
         k = self.cardinality
         units = make_units(votes, dependencies, cardinality=k, owner=type(self).__name__)
         weight = self._gold_weight(votes, gold, balance, dependencies)
-        sample, weights, clamp = self._fit_rows(votes, gold, weight)
+        sample, weights, clamp = fit_rows(
+            votes,
+            gold,
+            cardinality=self.cardinality,
+            gold_weight=weight,
+            max_rows=self.max_fit_rows,
+            random_state=self.random_state,
+            owner=type(self).__name__,
+        )
         self._fit_sample(units, sample, weights, clamp, balance)
         self.gold_weight_ = weight
 
@@ -271,31 +293,14 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
         self.vocabulary_ = patterns.vocabulary
         self.units_ = [list(m) for m in units.members]
         self.unit_poles_ = units.pole
-        self.emissions_ = _marginal_emissions(sample, wq, totals, k)
-        self.n_fit_rows_ = sample.n_rows
-
-    def _fit_rows(
-        self, votes: VoteMatrix, gold: np.ndarray | None, gold_weight: float
-    ) -> tuple[VoteMatrix, np.ndarray, tuple[np.ndarray, np.ndarray]]:
-        """Rows EM runs on (distinct voted rows, then gold rows), their weights, and the clamp."""
-        labeled = np.zeros(votes.n_rows, dtype=bool) if gold is None else gold != UNKNOWN
-        free = np.flatnonzero((votes.votes_per_row() > 0) & ~labeled)
-        first, counts = distinct_rows(votes, free)
-        if self.max_fit_rows is not None and len(first) > self.max_fit_rows:
+        self.emissions_ = marginal_emissions(sample, wq, totals, k)
+        self.temperature_ = 1.0
+        if self.temper:
+            logits = indicator @ self.pattern_weights_ + silent @ self.silence_weights_
             rng = check_random_state(self.random_state, owner=type(self).__name__)
-            pick = np.sort(rng.choice(len(first), size=self.max_fit_rows, replace=False))
-            scale = counts.sum() / counts[pick].sum()
-            first, counts = first[pick], counts[pick] * scale
-        gold_rows = np.flatnonzero(labeled)
-        rows = np.concatenate([first, gold_rows])
-        per_gold = max(1.0, gold_weight * counts.sum() / max(len(gold_rows), 1))
-        weights = np.concatenate([counts, np.full(len(gold_rows), per_gold)])
-        k = self.cardinality
-        clamp_rows = np.arange(len(first), len(rows))
-        clamp_q = np.zeros((len(gold_rows), k))
-        if gold is not None:
-            clamp_q[np.arange(len(gold_rows)), gold[gold_rows]] = 1.0
-        return votes[rows], weights, (clamp_rows, clamp_q)
+            logits = logits + np.log(self.class_balance_)
+            self.temperature_ = vote_temperature(em, logits, q, self.pattern_weights_, rng=rng)
+        self.n_fit_rows_ = sample.n_rows
 
     def _initial_posteriors(self, sample: VoteMatrix) -> np.ndarray:
         k = self.cardinality
@@ -325,7 +330,7 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
             logits = patterns.indicator @ self.pattern_weights_
             silent = patterns.group_silent.astype(np.float64)
         logits = logits + silent @ self.silence_weights_ + np.log(self.class_balance_)
-        return softmax(logits, axis=1)
+        return softmax(logits / self.temperature_, axis=1)
 
     def _units(self) -> Units:
         return Units(
@@ -358,10 +363,12 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
         self.vocabulary_ = np.asarray(state["vocabulary_"], dtype=np.int64)
         self.pattern_weights_ = np.asarray(state["pattern_weights_"], dtype=np.float64)
         self.silence_weights_ = np.asarray(state["silence_weights_"], dtype=np.float64)
+        self.temperature_ = state["temperature_"]
 
     def _check_state(self, n_lfs: int) -> None:
         k = self.cardinality
         check_finite(self, ("emissions_", "pattern_weights_", "silence_weights_"))
+        self.temperature_ = check_temperature(self.temperature_)
         members = sorted(j for unit in self.units_ for j in unit)
         if members != list(range(n_lfs)):
             raise ValueError(f"units_ must hold every LF position 0..{n_lfs - 1} exactly once")
@@ -379,15 +386,6 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
                 "silence_weights_": (k, k),
             },
         )
-
-
-def _marginal_emissions(
-    votes: VoteMatrix, wq: np.ndarray, totals: np.ndarray, k: int
-) -> np.ndarray:
-    """``[j, y, c]``: expected share of class-``y`` rows on which LF ``j`` voted ``c``."""
-    m = votes.n_lfs
-    counts = np.asarray(votes.one_hot().T @ wq).reshape(m, k, k).transpose(0, 2, 1)
-    return counts / np.maximum(totals, FLOOR)[None, :, None]
 
 
 def _normalise(x: np.ndarray) -> np.ndarray:

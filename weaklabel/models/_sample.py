@@ -17,9 +17,10 @@ import numpy as np
 from weaklabel._core.digest import mix64
 from weaklabel._core.random import RandomState, check_random_state
 from weaklabel._votes.distributed import DaskVoteMatrix
+from weaklabel._votes.gold import UNKNOWN
 from weaklabel._votes.matrix import VoteMatrix
 
-__all__ = ["dask_fit_sample", "distinct_rows"]
+__all__ = ["dask_fit_sample", "distinct_rows", "fit_rows"]
 
 
 def distinct_rows(votes: VoteMatrix, candidates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -27,6 +28,41 @@ def distinct_rows(votes: VoteMatrix, candidates: np.ndarray) -> tuple[np.ndarray
     hashes = votes.row_hashes()[candidates]
     _, first, counts = np.unique(hashes, return_index=True, return_counts=True)
     return candidates[first].astype(np.int64), counts.astype(np.float64)
+
+
+def fit_rows(
+    votes: VoteMatrix,
+    gold: np.ndarray | None,
+    *,
+    cardinality: int,
+    gold_weight: float,
+    max_rows: int | None,
+    random_state: RandomState,
+    owner: str,
+) -> tuple[VoteMatrix, np.ndarray, tuple[np.ndarray, np.ndarray]]:
+    """Rows EM runs on (distinct voted rows, then gold rows), their weights, and the clamp.
+
+    When more than ``max_rows`` distinct voted rows remain, a seeded sample of that many stands
+    for all of them. Each gold row weighs at least one row, together ``gold_weight`` times the
+    unlabeled rows; the clamp (row positions, one-hot rows) fixes their posteriors to the gold.
+    """
+    labeled = np.zeros(votes.n_rows, dtype=bool) if gold is None else gold != UNKNOWN
+    free = np.flatnonzero((votes.votes_per_row() > 0) & ~labeled)
+    first, counts = distinct_rows(votes, free)
+    if max_rows is not None and len(first) > max_rows:
+        rng = check_random_state(random_state, owner=owner)
+        pick = np.sort(rng.choice(len(first), size=max_rows, replace=False))
+        scale = counts.sum() / counts[pick].sum()
+        first, counts = first[pick], counts[pick] * scale
+    gold_rows = np.flatnonzero(labeled)
+    rows = np.concatenate([first, gold_rows])
+    per_gold = max(1.0, gold_weight * counts.sum() / max(len(gold_rows), 1))
+    weights = np.concatenate([counts, np.full(len(gold_rows), per_gold)])
+    clamp_rows = np.arange(len(first), len(rows))
+    clamp_q = np.zeros((len(gold_rows), cardinality))
+    if gold is not None:
+        clamp_q[np.arange(len(gold_rows)), gold[gold_rows]] = 1.0
+    return votes[rows], weights, (clamp_rows, clamp_q)
 
 
 def dask_fit_sample(
