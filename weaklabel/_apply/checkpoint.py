@@ -136,19 +136,22 @@ class Checkpoint:
             lfs=stored["lfs"].astype(np.int32),
             labels=stored["labels"].astype(np.int64),
             failures=stored["failures"].astype(np.int64),
+            confidences=stored.get("confidences"),
         )
 
     def save(self, index: int, rows: pd.DataFrame, votes: ChunkVotes) -> None:
         """Store chunk ``index`` atomically."""
+        arrays = {
+            "counts": votes.counts,
+            "lfs": votes.lfs,
+            "labels": votes.labels.astype(np.int16),
+            "failures": votes.failures,
+            "rows_hash": np.array(rows_hash(rows)),
+        }
+        if votes.confidences is not None:
+            arrays["confidences"] = votes.confidences
         buffer = io.BytesIO()
-        np.savez(
-            buffer,
-            counts=votes.counts,
-            lfs=votes.lfs,
-            labels=votes.labels.astype(np.int16),
-            failures=votes.failures,
-            rows_hash=np.array(rows_hash(rows)),
-        )
+        np.savez(buffer, **arrays)  # type: ignore[arg-type]
         with atomic_write(self._path(index), "wb") as handle:
             handle.write(buffer.getvalue())
 
@@ -175,7 +178,8 @@ def _read(path: Path) -> dict[str, np.ndarray]:
         if missing:
             raise _damaged(path, f"the array {missing[0]!r} is missing")
         try:
-            return {name: npz[name] for name in _ARRAYS}
+            names = (*_ARRAYS, *(["confidences"] if "confidences" in npz.files else []))
+            return {name: npz[name] for name in names}
         except _UNREADABLE as exc:
             raise _damaged(path, _reason(exc)) from None
 
@@ -195,6 +199,11 @@ def _check(stored: dict[str, np.ndarray], n_rows: int, n_lfs: int, k: int | None
         return f"its {len(lfs)} votes do not match its counts per row"
     if len(stored["failures"]) != n_lfs or (stored["failures"] < 0).any():
         return f"it counts the failures of {len(stored['failures'])} LFs, but the run has {n_lfs}"
+    sure = stored.get("confidences")
+    if sure is not None and (
+        sure.dtype.kind != "f" or sure.shape != labels.shape or not ((sure > 0) & (sure <= 1)).all()
+    ):
+        return "its confidences are not one number in (0, 1] per vote"
     if len(lfs) and (lfs.min() < 0 or lfs.max() >= n_lfs):
         return f"it holds votes of LF {int(lfs.max())}, but the run has {n_lfs} LFs"
     if len(labels) and (labels.min() < 0 or (k is not None and labels.max() >= k)):

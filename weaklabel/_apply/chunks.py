@@ -7,36 +7,36 @@ chunk itself. The votes come back as the chunk's CSR parts.
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from weaklabel._apply.outputs import FAILED, LFOutputs
 from weaklabel._core.columns import missing_column
 from weaklabel._lfs.example import Example, iter_examples
 from weaklabel._lfs.lf import LabelingFunction
 from weaklabel._lfs.preprocessor import Preprocessor
 from weaklabel._lfs.rules import MatchRule, Screen
-from weaklabel._votes.encoding import ABSTAIN, MAX_CARDINALITY
+from weaklabel._votes.confidence import FULL_CONFIDENCE
+from weaklabel._votes.encoding import ABSTAIN
 from weaklabel._votes.matrix import VoteMatrix
 from weaklabel.exceptions import LabelingFunctionError, WeaklabelError
 
 __all__ = ["ChunkApplier", "ChunkVotes", "assemble"]
 
-#: largest class index a vote may have when the number of classes is not given
-_MAX_CLASS = MAX_CARDINALITY - 1
-
 
 @dataclass(frozen=True)
 class ChunkVotes:
-    """The votes of one chunk, in CSR parts: votes per row, LF of each vote, class of each vote."""
+    """The votes of one chunk, in CSR parts: votes per row, LF of each vote, class of each vote,
+    failures per LF, and each vote's confidence when an LF stated one (else None)."""
 
     counts: np.ndarray
     lfs: np.ndarray
     labels: np.ndarray
     failures: np.ndarray
+    confidences: np.ndarray | None = None
 
 
 class ChunkApplier:
@@ -64,11 +64,13 @@ class ChunkApplier:
         self.cardinality = cardinality
         self.class_names = class_names
         self.on_error = on_error
+        self.outputs = LFOutputs(cardinality, class_names)
 
     def apply(self, frame: pd.DataFrame, row_ids: list[Any]) -> ChunkVotes:
         n, m = len(frame), len(self.lfs)
         block = np.empty((n, m), dtype=np.int16)  # votes are -1.._MAX_CLASS
         failures = np.zeros(m, dtype=np.int64)
+        sure: np.ndarray | None = None  # rows x LFs confidences, once an LF states one
         chains: dict[tuple[Preprocessor, ...], _Prepared] = {}
         screened: dict[int, tuple[MatchRule, np.ndarray]] = {}
         for screen in self.screens:
@@ -80,10 +82,14 @@ class ChunkApplier:
             if prepared is None:
                 prepared = chains[lf.pre] = self._prepare(lf, frame, row_ids)
             if lf.vectorized:
-                votes = self._vectorized(lf, prepared, row_ids, screened.get(j))
+                votes, confidences = self._vectorized(lf, prepared, row_ids, screened.get(j))
             else:
-                votes = self._row_votes(lf, prepared, row_ids)
-            failed = votes == _FAILED
+                votes, confidences = self._row_votes(lf, prepared, row_ids)
+            if confidences is not None:
+                if sure is None:
+                    sure = np.full((n, m), FULL_CONFIDENCE, dtype=np.float32)
+                sure[:, j] = confidences
+            failed = votes == FAILED
             if prepared.failed.any() or failed.any():
                 failed |= prepared.failed
                 failures[j] = int(failed.sum())
@@ -96,6 +102,7 @@ class ChunkApplier:
             lfs=(cells - rows * m).astype(np.int32),
             labels=block.ravel()[cells].astype(np.int64),
             failures=failures,
+            confidences=None if sure is None else sure.ravel()[cells],
         )
 
     # -- preprocessing ------------------------------------------------------------------------
@@ -137,7 +144,7 @@ class ChunkApplier:
 
     def _row_votes(
         self, lf: LabelingFunction, prepared: _Prepared, row_ids: list[Any]
-    ) -> np.ndarray:
+    ) -> tuple[np.ndarray, np.ndarray | None]:
         func, resources = lf.func, lf.resources
         examples = prepared.examples()
         try:
@@ -158,12 +165,8 @@ class ChunkApplier:
                     raw.append(func(x, **resources))
                 except Exception as exc:
                     self._failed(lf, exc, row_ids[i], what="it", x=x)
-                    raw.append(_FAILED)
-        if set(map(type, raw)) - {int}:  # a C-speed check of the common case
-            raw = [self._coerce(lf, v, row_ids[i]) for i, v in enumerate(raw)]
-        votes = np.array(raw, dtype=np.int64)
-        self._check_range(lf, votes, raw, row_ids)
-        return votes
+                    raw.append(FAILED)
+        return self.outputs.row_votes(lf, raw, row_ids)
 
     def _vectorized(
         self,
@@ -171,7 +174,7 @@ class ChunkApplier:
         prepared: _Prepared,
         row_ids: list[Any],
         screened: tuple[MatchRule, np.ndarray] | None = None,
-    ) -> np.ndarray:
+    ) -> tuple[np.ndarray, np.ndarray | None]:
         n = len(prepared.frame)
         try:
             if screened is None:
@@ -197,45 +200,11 @@ class ChunkApplier:
                     lf_name=lf.name,
                 ) from exc
             self._failed(lf, exc, _span(row_ids), what="it")
-            return np.full(n, _FAILED, dtype=np.int64)
+            return np.full(n, FAILED, dtype=np.int64), None
         except Exception as exc:
             self._failed(lf, exc, _span(row_ids), what="it")
-            return np.full(n, _FAILED, dtype=np.int64)
-        votes = self._vector_output(lf, out, n, row_ids)
-        self._check_range(lf, votes, votes, row_ids)
-        return votes
-
-    def _vector_output(
-        self, lf: LabelingFunction, out: Any, n: int, row_ids: list[Any]
-    ) -> np.ndarray:
-        array = np.asarray(out)
-        if array.shape != (n,):
-            raise LabelingFunctionError(
-                f"Vectorized labeling function {lf.name!r} returned an array of shape "
-                f"{array.shape} for a chunk of {n} rows (rows {_span(row_ids)}); return one vote "
-                "per row, e.g. np.where(mask, LABEL, ABSTAIN).",
-                lf_name=lf.name,
-            )
-        if array.dtype.kind in "iu":
-            return array.astype(np.int64)
-        if array.dtype.kind == "f":
-            integral = np.isfinite(array) & (array == np.round(array))
-            if integral.all():
-                return array.astype(np.int64)
-            i = int(np.flatnonzero(~integral)[0])
-            self._invalid(lf, array[i].item(), row_ids[i])
-        for i, value in enumerate(array.tolist()):
-            self._coerce(lf, value, row_ids[i])
-        return np.array(array.tolist(), dtype=np.int64)
-
-    def _check_range(
-        self, lf: LabelingFunction, votes: np.ndarray, raw: Any, row_ids: list[Any]
-    ) -> None:
-        high = self.cardinality if self.cardinality is not None else _MAX_CLASS + 1
-        bad = ((votes < ABSTAIN) & (votes != _FAILED)) | (votes >= high)
-        if bad.any():
-            i = int(np.flatnonzero(bad)[0])
-            self._invalid(lf, _python(raw[i]), row_ids[i])
+            return np.full(n, FAILED, dtype=np.int64), None
+        return self.outputs.vector_votes(lf, out, n, row_ids)
 
     # -- errors -------------------------------------------------------------------------------
 
@@ -270,48 +239,6 @@ class ChunkApplier:
                 lf_name=lf.name,
                 row_id=where if not isinstance(where, _Span) else where.first,
             ) from exc
-
-    def _coerce(self, lf: LabelingFunction, value: Any, row_id: Any) -> int:
-        if isinstance(value, numbers.Integral) and not isinstance(value, bool | np.bool_):
-            return int(value)
-        self._invalid(lf, value, row_id)
-        raise AssertionError("unreachable")
-
-    def _invalid(self, lf: LabelingFunction, value: Any, row_id: Any) -> None:
-        k, names = self.cardinality, self.class_names
-        valid = (
-            f"a class index 0..{k - 1} or ABSTAIN (-1)"
-            if k is not None
-            else "a class index (>= 0) or ABSTAIN (-1)"
-        )
-        if names:
-            valid += " (" + ", ".join(f"{n}={i}" for i, n in enumerate(names)) + ")"
-        if value is None:
-            why = "did a branch forget to return ABSTAIN?"
-        elif isinstance(value, str):
-            why = (
-                f"return the class index {names.index(value)} for {value!r}."
-                if names and value in names
-                else "LFs return class indices, not class names."
-            )
-        elif isinstance(value, bool | np.bool_):
-            why = "return a class index, not True/False."
-        elif isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral):
-            why = "votes are int class indices, not scores or floats."
-        elif k is not None and isinstance(value, numbers.Integral):
-            why = f"there are {k} classes."
-        else:
-            why = "votes are int class indices."
-        raise LabelingFunctionError(
-            f"Labeling function {lf.name!r} returned {value!r} ({type(value).__name__}) on row "
-            f"{row_id!r}, but an LF must return {valid}; {why}",
-            lf_name=lf.name,
-            row_id=row_id,
-        )
-
-
-#: internal marker of a row where the LF raised (counted as a failure, then abstains)
-_FAILED = -(2**31)
 
 
 class _SlowPath(Exception):
@@ -376,5 +303,18 @@ def assemble(
         class_names=class_names,
         row_ids=row_ids,
         lf_failures=np.sum([r.failures for r in results], axis=0),
+        confidences=_confidences(results),
         trusted=True,
+    )
+
+
+def _confidences(results: list[ChunkVotes]) -> np.ndarray | None:
+    """Every chunk's confidences in order, 1.0 in chunks without any; None when none has any."""
+    if all(r.confidences is None for r in results):
+        return None
+    return np.concatenate(
+        [
+            r.confidences if r.confidences is not None else np.ones(len(r.labels), np.float32)
+            for r in results
+        ]
     )

@@ -14,6 +14,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from weaklabel._votes.checks import as_int_array, check_count, check_range
+from weaklabel._votes.confidence import check_confidences
 from weaklabel._votes.encoding import ABSTAIN, check_labels, encode, valid_votes
 from weaklabel.exceptions import DataError
 
@@ -22,6 +23,7 @@ __all__ = [
     "coordinates_from_long",
     "csr_from_coordinates",
     "csr_from_parts",
+    "dense_confidences",
 ]
 
 
@@ -30,9 +32,19 @@ _BLOCK = 1 << 22
 
 
 def csr_from_coordinates(
-    rows: Any, lfs: Any, labels: Any, *, n_rows: int, cardinality: int, lf_names: tuple[str, ...]
-) -> sp.csr_matrix:
-    """The CSR storage of votes given as (row, LF, label) triples; abstains are dropped."""
+    rows: Any,
+    lfs: Any,
+    labels: Any,
+    *,
+    n_rows: int,
+    cardinality: int,
+    lf_names: tuple[str, ...],
+    confidences: Any = None,
+) -> tuple[sp.csr_matrix, np.ndarray | None]:
+    """The CSR storage of votes given as (row, LF, label) triples; abstains are dropped.
+
+    Returns it with the ``confidences`` of the kept votes in CSR order (None when not given).
+    """
     n_rows = check_count("n_rows", n_rows)
     rows_a, lfs_a, labels_a = (
         as_int_array(n, v) for n, v in (("rows", rows), ("lfs", lfs), ("labels", labels))
@@ -47,6 +59,20 @@ def csr_from_coordinates(
     keep = labels_a != ABSTAIN
     rows_a, lfs_a, labels_a = rows_a[keep], lfs_a[keep], labels_a[keep]
     check_labels(labels_a, cardinality, where=lambda i: f"vote {i}")
+    conf = None
+    if confidences is not None:
+        given = np.asarray(confidences)
+        if given.shape != keep.shape:
+            raise DataError(
+                f"VoteMatrix: confidences must have one value per vote ({len(keep)}); got shape "
+                f"{given.shape}."
+            )
+        conf = check_confidences(
+            given[keep],
+            n_votes=int(keep.sum()),
+            source="VoteMatrix",
+            where=lambda i: f"the vote of LF {lf_names[lfs_a[i]]!r} on row {int(rows_a[i])}",
+        )
     order = np.lexsort((lfs_a, rows_a))
     rows_a, lfs_a, labels_a = rows_a[order], lfs_a[order], labels_a[order]
     same = (np.diff(rows_a) == 0) & (np.diff(lfs_a) == 0)
@@ -58,9 +84,10 @@ def csr_from_coordinates(
         )
     indptr = np.zeros(n_rows + 1, dtype=np.int64)
     np.cumsum(np.bincount(rows_a, minlength=n_rows), out=indptr[1:])
-    return csr_from_parts(
+    csr = csr_from_parts(
         indptr, lfs_a, labels_a, cardinality=cardinality, n_lfs=len(lf_names), trusted=True
     )
+    return csr, None if conf is None else conf[order]
 
 
 def csr_from_parts(
@@ -204,3 +231,14 @@ def coordinates_from_long(
         )
     lfs = frame["lf"].map(position).to_numpy(dtype=np.int64)
     return frame["row"].to_numpy(), lfs, frame["label"].to_numpy()
+
+
+def dense_confidences(array: Any, shape: tuple[int, ...]) -> np.ndarray:
+    """A dense rows x LFs array of confidences, checked to match the votes' ``shape``."""
+    dense = np.asarray(array)
+    if dense.shape != shape or (dense.size and dense.dtype.kind not in "fiu"):
+        raise DataError(
+            f"VoteMatrix.from_dense: confidences must be a numeric array of the votes' shape "
+            f"{shape}; got {dense.dtype} of shape {dense.shape}."
+        )
+    return dense

@@ -12,7 +12,7 @@ import json
 import zipfile
 import zlib
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 
@@ -22,11 +22,36 @@ from weaklabel._votes.encoding import check_cardinality
 from weaklabel._votes.names import check_class_names, resolve_lf_names
 from weaklabel.exceptions import DataError, ParameterError
 
-__all__ = ["read_vote_arrays", "read_votes_per_row", "write_vote_arrays"]
+if TYPE_CHECKING:
+    from weaklabel._votes.matrix import VoteMatrix
+
+__all__ = ["read_vote_arrays", "read_votes_per_row", "save_votes", "write_vote_arrays"]
 
 _FORMAT: Final = "weaklabel.VoteMatrix"
 _FORMAT_VERSION: Final = 1
 _ARRAYS: Final = ("indptr", "lfs", "labels", "row_ids", "lf_failures")
+#: arrays a file may hold or not: confidences only when an LF stated them
+_OPTIONAL: Final = ("confidences",)
+
+
+def save_votes(votes: VoteMatrix, path: str | Path) -> None:
+    """Write ``votes`` to ``path`` (see :meth:`weaklabel.VoteMatrix.save`)."""
+    header = {
+        "shape": list(votes.shape),
+        "cardinality": votes.cardinality,
+        "lf_names": list(votes.lf_names),
+        "class_names": None if votes.class_names is None else list(votes.class_names),
+    }
+    arrays = {
+        "indptr": votes.indptr,
+        "lfs": votes.lfs,
+        "labels": votes.labels(),
+        "row_ids": votes.row_ids,
+        "lf_failures": votes.lf_failures,
+    }
+    if votes.has_confidences:
+        arrays["confidences"] = votes.confidences().astype(np.float32)
+    write_vote_arrays(path, header, arrays)
 
 
 def write_vote_arrays(path: str | Path, header: dict[str, Any], arrays: dict[str, Any]) -> None:
@@ -40,6 +65,7 @@ def write_vote_arrays(path: str | Path, header: dict[str, Any], arrays: dict[str
         "labels": labels.astype(np.int16 if header["cardinality"] > 127 else np.int8),
         "row_ids": _row_ids_for_npz(np.asarray(arrays["row_ids"])),
         "lf_failures": np.asarray(arrays["lf_failures"]),
+        **{name: np.asarray(arrays[name]) for name in _OPTIONAL if name in arrays},
     }
     buffer = io.BytesIO()
     np.savez_compressed(buffer, **out)  # type: ignore[arg-type]
@@ -75,7 +101,8 @@ def read_vote_arrays(path: str | Path) -> tuple[dict[str, Any], dict[str, np.nda
     if missing:
         raise DataError(f"{path}: corrupt vote matrix: the array(s) {missing} are missing.")
     _check_header(path, header, arrays)
-    return header, {name: arrays[name] for name in _ARRAYS}
+    kept = (*_ARRAYS, *(name for name in _OPTIONAL if name in arrays))
+    return header, {name: arrays[name] for name in kept}
 
 
 def read_votes_per_row(path: str | Path) -> np.ndarray:

@@ -8,8 +8,7 @@ through its methods (:meth:`VoteMatrix.labels`, :meth:`VoteMatrix.one_hot`,
 
 from __future__ import annotations
 
-import numbers
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,22 +18,25 @@ import scipy.sparse as sp
 
 from weaklabel._core.params import closest
 from weaklabel._votes.checks import check_lf_failures, check_row_ids
+from weaklabel._votes.confidence import check_confidences, confidence_csr
 from weaklabel._votes.construct import (
     coordinates_from_dense,
     coordinates_from_long,
     csr_from_coordinates,
     csr_from_parts,
+    dense_confidences,
 )
-from weaklabel._votes.encoding import check_cardinality, label_dtype
-from weaklabel._votes.io import read_vote_arrays, write_vote_arrays
+from weaklabel._votes.encoding import check_cardinality
+from weaklabel._votes.io import read_vote_arrays, save_votes
 from weaklabel._votes.names import check_class_names, resolve_lf_names
+from weaklabel._votes.select import VoteSelection
 from weaklabel._votes.views import VoteViews
 from weaklabel.exceptions import DataError
 
 __all__ = ["VoteMatrix"]
 
 
-class VoteMatrix(VoteViews):
+class VoteMatrix(VoteSelection, VoteViews):
     """Sparse rows x labeling functions matrix of votes, with its metadata.
 
     Build one with :func:`weaklabel.apply_lfs`, :meth:`from_dense`, :meth:`from_long` or
@@ -59,6 +61,9 @@ class VoteMatrix(VoteViews):
         One identifier per row; row positions ``0 .. n-1`` by default.
     lf_failures : array-like of int, optional
         How many rows each LF failed on (see ``apply_lfs(..., on_error="abstain")``).
+    confidences : array-like of float, optional
+        How sure each vote's LF said it was, in (0, 1], aligned with ``rows``; without them every
+        vote has confidence 1.0 (see :meth:`confidences`).
 
     Examples
     --------
@@ -72,7 +77,15 @@ class VoteMatrix(VoteViews):
     [[1, 0], [0, 2], [0, 0]]
     """
 
-    __slots__ = ("_cardinality", "_class_names", "_csr", "_lf_failures", "_lf_names", "_row_ids")
+    __slots__ = (
+        "_cardinality",
+        "_class_names",
+        "_conf",
+        "_csr",
+        "_lf_failures",
+        "_lf_names",
+        "_row_ids",
+    )
     __hash__ = None  # type: ignore[assignment]
 
     def __init__(
@@ -88,13 +101,21 @@ class VoteMatrix(VoteViews):
         class_names: Sequence[str] | None = None,
         row_ids: Any = None,
         lf_failures: Any = None,
+        confidences: Any = None,
     ) -> None:
         cardinality = check_cardinality(cardinality)
         names = resolve_lf_names(lf_names, n_lfs)
-        csr = csr_from_coordinates(
-            rows, lfs, labels, n_rows=n_rows, cardinality=cardinality, lf_names=names
+        csr, conf = csr_from_coordinates(
+            rows,
+            lfs,
+            labels,
+            n_rows=n_rows,
+            cardinality=cardinality,
+            lf_names=names,
+            confidences=confidences,
         )
         self._set(csr, cardinality, names, class_names, row_ids, lf_failures)
+        self._conf = confidence_csr(csr, conf)
 
     # -- construction -------------------------------------------------------------------------
 
@@ -114,6 +135,7 @@ class VoteMatrix(VoteViews):
         self._class_names = check_class_names(class_names, cardinality)
         self._row_ids = check_row_ids(row_ids, n_rows)
         self._lf_failures = check_lf_failures(lf_failures, n_lfs)
+        self._conf: sp.csr_matrix | None = None
 
     @classmethod
     def from_csr_parts(
@@ -127,14 +149,15 @@ class VoteMatrix(VoteViews):
         class_names: Sequence[str] | None = None,
         row_ids: Any = None,
         lf_failures: Any = None,
+        confidences: Any = None,
         trusted: bool = False,
         source: str = "VoteMatrix",
     ) -> VoteMatrix:
         """Build from CSR arrays: the row pointer, the LF of each vote and its class index.
 
-        The inverse of :attr:`indptr`, :attr:`lfs` and :meth:`labels`. Every array is checked
-        (``source`` names them in errors); ``trusted=True`` skips all but the class range, for
-        arrays this package has just built.
+        The inverse of :attr:`indptr`, :attr:`lfs`, :meth:`labels` (and :meth:`confidences`,
+        optional). Every array is checked (``source`` names them in errors); ``trusted=True``
+        skips all but the class and confidence ranges, for arrays this package has just built.
         """
         names = resolve_lf_names(lf_names, None)
         cardinality = check_cardinality(cardinality)
@@ -149,6 +172,9 @@ class VoteMatrix(VoteViews):
         )
         self = cls.__new__(cls)
         self._set(csr, cardinality, names, class_names, row_ids, lf_failures)
+        if confidences is not None:
+            conf = check_confidences(confidences, n_votes=csr.nnz, source=source)
+            self._conf = confidence_csr(csr, conf)
         return self
 
     @classmethod
@@ -160,8 +186,11 @@ class VoteMatrix(VoteViews):
         lf_names: Sequence[str] | None = None,
         class_names: Sequence[str] | None = None,
         row_ids: Any = None,
+        confidences: Any = None,
     ) -> VoteMatrix:
         """Build from a dense rows x LFs array of class indices where ``-1`` means abstain.
+
+        ``confidences``, optional, is a float array of the same shape, read where there is a vote.
 
         Examples
         --------
@@ -173,6 +202,7 @@ class VoteMatrix(VoteViews):
         """
         cardinality = check_cardinality(cardinality)
         rows, lfs, labels = coordinates_from_dense(array, cardinality)
+        conf = None if confidences is None else dense_confidences(confidences, np.shape(array))
         return cls(
             rows,
             lfs,
@@ -183,6 +213,7 @@ class VoteMatrix(VoteViews):
             n_lfs=np.shape(array)[1],
             class_names=class_names,
             row_ids=row_ids,
+            confidences=None if conf is None else conf[rows, lfs],
         )
 
     @classmethod
@@ -198,10 +229,12 @@ class VoteMatrix(VoteViews):
     ) -> VoteMatrix:
         """Build from a long table with columns ``row`` (position), ``lf`` (name) and ``label``.
 
-        This is the inverse of :meth:`to_long`.
+        An optional ``confidence`` column gives each vote's confidence. This is the inverse of
+        :meth:`to_long`.
         """
         names = resolve_lf_names(lf_names, None)
         rows, lfs, labels = coordinates_from_long(frame, names)
+        conf = frame["confidence"].to_numpy() if "confidence" in frame.columns else None
         return cls(
             rows,
             lfs,
@@ -211,6 +244,7 @@ class VoteMatrix(VoteViews):
             lf_names=names,
             class_names=class_names,
             row_ids=row_ids,
+            confidences=conf,
         )
 
     @classmethod
@@ -235,6 +269,8 @@ class VoteMatrix(VoteViews):
             np.concatenate([p.row_ids for p in parts]),
             np.sum([p.lf_failures for p in parts], axis=0),
         )
+        if any(p._conf is not None for p in parts):
+            out._conf = confidence_csr(csr, np.concatenate([p.confidences() for p in parts]))
         return out
 
     # -- metadata -------------------------------------------------------------------------------
@@ -275,65 +311,6 @@ class VoteMatrix(VoteViews):
                 f"No labeling function named {name!r}. Known: {', '.join(self._lf_names)}.{hint}"
             ) from None
 
-    # -- selection ------------------------------------------------------------------------------
-
-    def __len__(self) -> int:
-        return self.n_rows
-
-    def __getitem__(self, rows: Any) -> VoteMatrix:
-        """The rows selected by a slice, an integer array or a boolean mask, as a new VoteMatrix."""
-        if isinstance(rows, numbers.Integral):
-            rows = slice(int(rows), int(rows) + 1) if rows != -1 else slice(-1, None)
-        if isinstance(rows, slice) and rows.step in (None, 1):
-            start, stop, _ = rows.indices(self.n_rows)
-            csr, ids = self._csr[start:stop], self._row_ids[start:stop]
-        else:
-            index = np.arange(self.n_rows)[rows]
-            csr, ids = self._csr[index], self._row_ids[index]
-        out = type(self).__new__(type(self))
-        out._set(csr, self._cardinality, self._lf_names, self._class_names, ids, self._lf_failures)
-        return out
-
-    def chunks(self, size: int) -> Iterator[tuple[int, VoteMatrix]]:
-        """``(first row, VoteMatrix of the next size rows)`` pairs covering every row in order."""
-        for start in range(0, self.n_rows, size):
-            yield start, self[start : start + size]
-
-    def with_cardinality(self, cardinality: int) -> VoteMatrix:
-        """The same votes read with ``cardinality`` classes (more, or as many as are voted).
-
-        Class names are kept only when their number still matches.
-        """
-        cardinality = check_cardinality(cardinality)
-        if cardinality == self._cardinality:
-            return self
-        if self.max_label() >= cardinality:
-            raise DataError(
-                f"VoteMatrix.with_cardinality: the votes hold class index {self.max_label()}, so "
-                f"they need at least {self.max_label() + 1} classes; got {cardinality}."
-            )
-        out = type(self).__new__(type(self))
-        csr = self._csr
-        if label_dtype(cardinality) != csr.dtype:
-            csr = csr.astype(label_dtype(cardinality))
-        out._set(csr, cardinality, self._lf_names, None, self._row_ids, self._lf_failures)
-        return out
-
-    def select_lfs(self, lfs: Iterable[str | int]) -> VoteMatrix:
-        """The columns of the given LFs (names or positions), in the given order."""
-        positions = [self.lf_index(x) if isinstance(x, str) else int(x) for x in lfs]
-        out = type(self).__new__(type(self))
-        out._set(
-            self._csr[:, positions].tocsr(),
-            self._cardinality,
-            tuple(self._lf_names[j] for j in positions),
-            self._class_names,
-            self._row_ids,
-            self._lf_failures[positions],
-        )
-        out._csr.sort_indices()
-        return out
-
     # -- comparison and display -----------------------------------------------------------------
 
     def __eq__(self, other: object) -> bool:
@@ -350,6 +327,7 @@ class VoteMatrix(VoteViews):
             and np.array_equal(a.indptr, b.indptr)
             and np.array_equal(a.indices, b.indices)
             and np.array_equal(a.data, b.data)
+            and np.array_equal(self.confidences(), other.confidences())
         )
 
     def __repr__(self) -> str:
@@ -362,20 +340,7 @@ class VoteMatrix(VoteViews):
 
     def save(self, path: str | Path) -> None:
         """Write to ``path`` atomically: one ``.npz`` of arrays and a JSON header, no pickle."""
-        header = {
-            "shape": list(self.shape),
-            "cardinality": self._cardinality,
-            "lf_names": list(self._lf_names),
-            "class_names": None if self._class_names is None else list(self._class_names),
-        }
-        arrays = {
-            "indptr": self.indptr,
-            "lfs": self.lfs,
-            "labels": self.labels(),
-            "row_ids": self._row_ids,
-            "lf_failures": self._lf_failures,
-        }
-        write_vote_arrays(path, header, arrays)
+        save_votes(self, path)
 
     @classmethod
     def load(cls, path: str | Path) -> VoteMatrix:
@@ -390,5 +355,6 @@ class VoteMatrix(VoteViews):
             class_names=header["class_names"],
             row_ids=arrays["row_ids"],
             lf_failures=arrays["lf_failures"],
+            confidences=arrays.get("confidences"),
             source=str(path),
         )

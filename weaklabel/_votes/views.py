@@ -13,6 +13,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from weaklabel._core.digest import fixed_salts
+from weaklabel._votes.confidence import FULL_CONFIDENCE
 from weaklabel._votes.encoding import ABSTAIN, SHIFT, decode
 
 __all__ = ["VoteViews"]
@@ -23,6 +24,7 @@ class VoteViews:
 
     __slots__ = ()
     _csr: sp.csr_matrix
+    _conf: sp.csr_matrix | None
     _cardinality: int
     _lf_names: tuple[str, ...]
 
@@ -61,6 +63,17 @@ class VoteViews:
         """Class index of each stored vote, in CSR order (a new array)."""
         return decode(self._csr.data)
 
+    @property
+    def has_confidences(self) -> bool:
+        """Whether any LF stated how sure it was of its votes (see :meth:`confidences`)."""
+        return self._conf is not None
+
+    def confidences(self) -> np.ndarray:
+        """Confidence of each stored vote in CSR order, in (0, 1]; 1.0 where none was stated."""
+        if self._conf is None:
+            return np.full(self.n_votes, FULL_CONFIDENCE)
+        return self._conf.data.astype(np.float64)
+
     def rows(self) -> np.ndarray:
         """Row position of each stored vote, in CSR order (a new array)."""
         return np.repeat(np.arange(self.n_rows, dtype=np.int64), np.diff(self._csr.indptr))
@@ -95,11 +108,13 @@ class VoteViews:
         return dense
 
     def to_long(self) -> pd.DataFrame:
-        """Long table of the votes: columns ``row`` (position), ``lf`` (name) and ``label``."""
+        """Long table of the votes: columns ``row`` (position), ``lf`` (name), ``label`` and,
+        when LFs stated them, ``confidence``."""
         names = np.asarray(self._lf_names, dtype=object)
-        return pd.DataFrame(
-            {"row": self.rows(), "lf": names[self._csr.indices], "label": self.labels()}
-        )
+        table = {"row": self.rows(), "lf": names[self._csr.indices], "label": self.labels()}
+        if self._conf is not None:
+            table["confidence"] = self.confidences()
+        return pd.DataFrame(table)
 
     def polarity(self) -> np.ndarray:
         """``(n_lfs, cardinality)`` bool: which classes each LF voted for at least once."""
