@@ -225,3 +225,25 @@ def test_an_abstain_needs_no_valid_confidence():
 
     votes = apply_lfs([unsure], FRAME, cardinality=2, progress=False)
     assert votes.confidences().tolist() == pytest.approx([0.7])
+
+
+# -- the LF summary -------------------------------------------------------------------------------
+
+
+def test_the_lf_summary_shows_each_lfs_confidence_and_its_calibration_against_gold():
+    from weaklabel import lf_summary
+
+    rng = np.random.default_rng(0)
+    n = 4000
+    truth = rng.integers(0, 2, n)
+    # lf_0 says 0.9 and is right 90% of the time; lf_1 says 0.99 and is right 60% of the time
+    honest = np.where(rng.random(n) < 0.9, truth, 1 - truth)
+    boastful = np.where(rng.random(n) < 0.6, truth, 1 - truth)
+    dense = np.stack([honest, boastful], axis=1)
+    sure = np.stack([np.full(n, 0.9), np.full(n, 0.99)], axis=1)
+    votes = VoteMatrix.from_dense(dense, cardinality=2, confidences=sure)
+    summary = lf_summary(votes, gold=truth)
+    assert summary["mean_confidence"].tolist() == pytest.approx([0.9, 0.99], abs=1e-6)
+    assert summary.loc["lf_0", "confidence_ece"] < 0.02
+    assert summary.loc["lf_1", "confidence_ece"] == pytest.approx(0.39, abs=0.03)
+    assert "mean_confidence" not in lf_summary(VoteMatrix.from_dense(dense, cardinality=2)).columns

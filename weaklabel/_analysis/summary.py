@@ -54,6 +54,12 @@ def lf_summary(
           where it voted (NaN when it voted on no gold row);
         - ``accuracy_low`` / ``accuracy_high``: its 95% Wilson interval;
 
+        when LFs stated confidences (``votes.has_confidences``), ``mean_confidence``: the mean
+        confidence of its votes, and with ``gold`` ``confidence_ece``: how far its stated
+        confidences are from how often it was right, on the gold rows where it voted (expected
+        calibration error over 15 confidence bins; 0 is perfectly calibrated, NaN without such
+        rows);
+
         with a model that learned per-LF accuracies:
 
         - ``learned_accuracy``: the model's estimate of the same accuracy, without gold;
@@ -116,6 +122,14 @@ def lf_summary(
         low, high = wilson_interval(correct, total)
         frame["accuracy_low"] = low
         frame["accuracy_high"] = high
+    if votes.has_confidences:
+        sure = votes.confidences()
+        with np.errstate(invalid="ignore", divide="ignore"):
+            frame["mean_confidence"] = np.bincount(lfs, weights=sure, minlength=m) / n_votes
+        if gold is not None:
+            frame["confidence_ece"] = _confidence_ece(
+                lfs[known], sure[known], labels[known] == truth[known], m
+            )
     learned = getattr(model, "lf_accuracies_", None) if model is not None else None
     if learned is not None:
         fitted_on = tuple(getattr(model, "lf_names_", votes.lf_names))
@@ -160,6 +174,16 @@ def summary_table(summary: pd.DataFrame, class_names: Sequence[str] | None) -> p
     if "dependencies" in table.columns:
         table["dependencies"] = [";".join(map(str, deps)) for deps in table["dependencies"]]
     return table
+
+
+def _confidence_ece(lfs: np.ndarray, sure: np.ndarray, right: np.ndarray, m: int) -> np.ndarray:
+    """Per LF: the mean gap between stated confidence and accuracy in 15 confidence bins."""
+    bins = 15
+    cell = lfs * bins + np.minimum((sure * bins).astype(np.int64), bins - 1)
+    gap = np.bincount(cell, weights=sure - right, minlength=m * bins).reshape(m, bins)
+    total = np.bincount(lfs, minlength=m)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(total > 0, np.abs(gap).sum(axis=1) / total, np.nan)
 
 
 def _model_graph(model: Any, votes: VoteMatrix) -> Any:
