@@ -12,6 +12,7 @@ from weaklabel._analysis.metrics import wilson_interval
 from weaklabel._votes.gold import UNKNOWN, as_gold
 from weaklabel._votes.matrix import VoteMatrix
 from weaklabel.exceptions import DataError
+from weaklabel.models._confidence import level_owners
 
 __all__ = ["lf_summary", "summary_table"]
 
@@ -193,9 +194,11 @@ def _model_graph(model: Any, votes: VoteMatrix) -> Any:
         return None
     import networkx as nx
 
+    # units join LFs, or the confidence levels of LFs (weaklabel.models._confidence)
+    owner = level_owners(getattr(model, "confidence_cuts_", [[] for _ in votes.lf_names]))
     graph = nx.Graph()
     graph.add_nodes_from(votes.lf_names)
     for unit in units:
-        names = [votes.lf_names[j] for j in unit]
+        names = sorted({votes.lf_names[owner[j]] for j in unit}, key=votes.lf_names.index)
         graph.add_edges_from((a, b) for i, a in enumerate(names) for b in names[i + 1 :])
     return graph

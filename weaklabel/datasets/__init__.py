@@ -8,6 +8,7 @@ weak one-sided LFs (``make_one_sided_votes``), crowd workers (``make_crowd_votes
 of a weak LF (``make_redundant_votes``) and an LF that fires at random (``make_random_lf_votes``).
 """
 
+from weaklabel.datasets._confident import make_confidence_votes
 from weaklabel.datasets._crowd import make_crowd_votes
 from weaklabel.datasets._faulty import make_random_lf_votes, make_redundant_votes
 from weaklabel.datasets._keywords import make_keyword_votes, make_one_sided_votes
@@ -16,6 +17,7 @@ from weaklabel.datasets._synthetic import make_dependent_votes, make_votes
 from weaklabel.datasets._youtube import YOUTUBE_SPAM_CLASSES, load_youtube_spam
 
 __all__ = [
+    "make_confidence_votes",
     "SMS_SPAM_CLASSES",
     "YOUTUBE_SPAM_CLASSES",
     "load_sms_spam",

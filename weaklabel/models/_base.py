@@ -30,6 +30,7 @@ from weaklabel._votes.gold import UNKNOWN, as_gold
 from weaklabel._votes.matrix import VoteMatrix
 from weaklabel.exceptions import NotFittedError, ParameterError
 from weaklabel.models._checks import VoteChecks
+from weaklabel.models._confidence import expand, expand_graph, learn_cuts
 from weaklabel.models._gold import PatternGold
 from weaklabel.models._persistence import (
     GOLD_STATE,
@@ -73,6 +74,8 @@ class BaseLabelModel(VoteChecks):
     #: settings that change how a fit runs (progress bars), not what it learns: never saved
     _transient_params: ClassVar[tuple[str, ...]] = ("progress",)
     _state: ClassVar[tuple[str, ...]] = ("class_balance_",)
+    #: whether the model splits LFs into confidence levels (:mod:`weaklabel.models._confidence`)
+    _splits_confidences: ClassVar[bool] = False
     # learned state, set by fit (declared for type checkers; absent until then)
     class_balance_: np.ndarray
     lf_names_: tuple[str, ...]
@@ -170,11 +173,17 @@ class BaseLabelModel(VoteChecks):
         )
         for name in (*self._state, *GOLD_STATE):  # a failed re-fit leaves no half-fitted model
             self.__dict__.pop(name, None)
+        self.confidence_cuts_: list[list[float]] = [[] for _ in range(votes.n_lfs)]
         if isinstance(votes, DaskVoteMatrix):
             self._fit_dask(votes, balance, dependencies)
             self._set_gold(PatternGold.empty(self.cardinality))
         else:
-            self._fit(votes, gold_arr, balance, dependencies)
+            if self._splits_confidences:
+                self.confidence_cuts_ = learn_cuts(votes)
+            levels = expand(votes, self.confidence_cuts_)
+            if dependencies is not None and levels is not votes:
+                dependencies = expand_graph(dependencies, votes.lf_names, self.confidence_cuts_)
+            self._fit(levels, gold_arr, balance, dependencies)
             self._set_gold(self._pattern_gold(votes, gold_arr))
         self.lf_names_ = votes.lf_names
         self.class_names_ = votes.class_names if votes.cardinality == self.cardinality else None
@@ -220,7 +229,7 @@ class BaseLabelModel(VoteChecks):
         change against them. Rows without votes get ``class_balance_``. ``votes`` must be a
         VoteMatrix read with the model's number of classes.
         """
-        probs = self._proba(votes)
+        probs = self._proba(expand(votes, self.confidence_cuts_))
         probs[votes.votes_per_row() == 0] = self.class_balance_
         return probs
 
@@ -295,7 +304,8 @@ class BaseLabelModel(VoteChecks):
         yield from votes.chunks(_PREDICT_CHUNK)
 
     def _check_fitted(self) -> None:
-        if not all(name in self.__dict__ for name in (*self._state, *GOLD_STATE, "lf_names_")):
+        fitted = (*self._state, *GOLD_STATE, "lf_names_", "confidence_cuts_")
+        if not all(name in self.__dict__ for name in fitted):
             raise NotFittedError(
                 f"This {type(self).__name__} is not fitted yet; call fit(votes) before using it."
             )

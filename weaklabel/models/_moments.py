@@ -133,7 +133,7 @@ class MomentsModel(EmissionsMixin, BaseLabelModel):
         return MajorityVote(self.cardinality).fit(votes, gold=gold).class_balance_
 
     def _proba(self, votes: VoteMatrix) -> np.ndarray:
-        k, m = self.cardinality, len(self.lf_names_)
+        k, m = self.cardinality, votes.n_lfs  # the LFs' confidence levels, when split
         weights = np.log(np.maximum(self.emissions_, _FLOOR)).transpose(0, 2, 1).reshape(m * k, k)
         logits = votes.one_hot() @ weights + np.log(self.class_balance_)
         return softmax(logits, axis=1)

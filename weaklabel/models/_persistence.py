@@ -20,6 +20,7 @@ import numpy as np
 from weaklabel._core.formats import check_version
 from weaklabel._io.atomic import atomic_write
 from weaklabel.exceptions import DataError, ParameterError
+from weaklabel.models._confidence import check_cuts
 
 if TYPE_CHECKING:
     from weaklabel.models._base import BaseLabelModel
@@ -61,6 +62,7 @@ def to_dict(model: BaseLabelModel) -> dict[str, Any]:
         "lf_names": list(model.lf_names_),
         "class_names": None if model.class_names_ is None else list(model.class_names_),
         "state": model._state_to_json(),
+        "confidence_cuts": model.confidence_cuts_,
         "gold": {
             "patterns": [f"{int(h):016x}" for h in model.gold_patterns_],
             "counts": np.asarray(model.gold_counts_).tolist(),
@@ -111,9 +113,11 @@ def from_dict(cls: type[BaseLabelModel], data: Any, *, source: str = "model") ->
     if missing:
         raise DataError(f"{source}: the model's learned state is incomplete: {missing} missing.")
     try:
+        cuts = data.get("confidence_cuts", [[] for _ in model.lf_names_])  # none before 2026-12
+        model.confidence_cuts_ = check_cuts(cuts, len(model.lf_names_))
         model._state_from_json(state)
         _check_numbers(model, state)
-        model._check_state(len(model.lf_names_))
+        model._check_state(sum(len(c) + 1 for c in model.confidence_cuts_))
         check_finite(model, ())
         _gold_from_json(model, data.get("gold"))
     except (KeyError, TypeError, ValueError, OverflowError) as exc:
