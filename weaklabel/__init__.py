@@ -27,7 +27,9 @@ from weaklabel._apply.api import apply_lfs
 from weaklabel._io.readers import read_data
 from weaklabel._lfs.builders import keyword_lf, length_lf, regex_lf, threshold_lf
 from weaklabel._lfs.lf import LabelingFunction, labeling_function
+from weaklabel._lfs.model_lf import model_lf
 from weaklabel._lfs.preprocessor import Preprocessor, preprocessor
+from weaklabel._lfs.prompted import prompt_lf
 from weaklabel._lfs.spacy_lfs import entity_lf, pattern_lf, phrase_lf
 from weaklabel._lfs.spacy_parse import spacy_preprocessor
 from weaklabel._lfs.suite import LFSuite, load_lfs
@@ -67,9 +69,11 @@ __all__ = [
     "length_lf",
     "lf_summary",
     "load_lfs",
+    "model_lf",
     "pattern_lf",
     "phrase_lf",
     "preprocessor",
+    "prompt_lf",
     "read_data",
     "regex_lf",
     "spacy_preprocessor",

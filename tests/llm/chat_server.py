@@ -65,6 +65,8 @@ class ChatServer:
         The model the answers name; None echoes the requested one.
     api_key : str, optional
         The Bearer key required (401 otherwise); None requires none.
+    logprobs : bool
+        Give log-probabilities when a request asks for them (False: never, as some servers do).
     """
 
     def __init__(
@@ -74,8 +76,10 @@ class ChatServer:
         latency: float = 0.0,
         model: str | None = None,
         api_key: str | None = None,
+        logprobs: bool = True,
     ) -> None:
         self.rule = rule
+        self.logprobs = logprobs
         self.latency = latency
         self.model = model
         self.api_key = api_key
@@ -172,7 +176,7 @@ class ChatServer:
             "finish_reason": "stop",
             "logprobs": None,
         }
-        if body.get("logprobs"):
+        if body.get("logprobs") and self.logprobs:
             n_top = int(body.get("top_logprobs") or 0)
             choice["logprobs"] = {"content": [_token_logprobs(t, n_top) for t in tokens]}
         prompt_tokens = math.ceil(sum(len(str(m.get("content", ""))) for m in messages) / 4)

@@ -17,11 +17,11 @@ from weaklabel.datasets._synthetic import make_dependent_votes, make_votes
 from weaklabel.datasets._youtube import YOUTUBE_SPAM_CLASSES, load_youtube_spam
 
 __all__ = [
-    "make_confidence_votes",
     "SMS_SPAM_CLASSES",
     "YOUTUBE_SPAM_CLASSES",
     "load_sms_spam",
     "load_youtube_spam",
+    "make_confidence_votes",
     "make_crowd_votes",
     "make_dependent_votes",
     "make_keyword_votes",
