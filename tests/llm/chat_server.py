@@ -30,6 +30,16 @@ __all__ = ["SPAM_WORDS", "ChatServer", "RecordedRequest", "spam_rule"]
 
 SPAM_WORDS = ("free", "win", "prize", "click", "subscribe", "http")
 HOST = "127.0.0.1"
+
+#: a few comments the default rule answers both ways on (spam: free/prize, http, subscribe)
+TEXTS = [
+    "win a free prize",
+    "lovely song",
+    "click http://x.io",
+    "great video",
+    "subscribe please",
+    "nothing to see",
+]
 Rule = Callable[[list[dict[str, Any]]], str]
 
 

@@ -8,22 +8,13 @@ import sys
 
 import numpy as np
 import pytest
-from chat_server import ChatServer, spam_rule
+from chat_server import TEXTS, ChatServer, spam_rule
 
 import weaklabel._lfs.chat
 from weaklabel._lfs.chat import ChatAnswer, ChatClient, ChatError, retry
 from weaklabel._lfs.chat.answer import check_model
 from weaklabel._lfs.chat.progress import ChatProgress
 from weaklabel.exceptions import MissingDependencyError, ParameterError, WeaklabelError
-
-TEXTS = [
-    "win a free prize",
-    "lovely song",
-    "click http://x.io",
-    "great video",
-    "subscribe please",
-    "nothing to see",
-]
 
 
 def prompt(text: str) -> list[dict[str, str]]:

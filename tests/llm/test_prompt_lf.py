@@ -9,7 +9,7 @@ import pickle
 import numpy as np
 import pandas as pd
 import pytest
-from chat_server import ChatServer
+from chat_server import TEXTS, ChatServer
 
 from weaklabel import (
     ABSTAIN,
@@ -25,14 +25,6 @@ from weaklabel._lfs.chat import ChatError
 from weaklabel._lfs.prompted import PromptedLF, dry_run
 from weaklabel._lfs.verbalizer import Verbalizer
 
-TEXTS = [
-    "win a free prize",
-    "lovely song",
-    "click http://x.io",
-    "great video",
-    "subscribe please",
-    "nothing to see",
-]
 SPAM, HAM = 1, 0
 EXPECTED = [SPAM, HAM, SPAM, HAM, SPAM, HAM]  # what spam_rule answers
 FRAME = pd.DataFrame({"text": TEXTS})
