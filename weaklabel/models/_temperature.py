@@ -115,7 +115,9 @@ def check_temperature(value: object) -> float:
     """A saved ``temperature_``; ValueError unless it is a number in ``[1, MAX_TEMPERATURE]``."""
     number = isinstance(value, (int, float)) and not isinstance(value, bool)
     if not number or not 1.0 <= value <= MAX_TEMPERATURE:  # type: ignore[operator]
-        raise ValueError(f"temperature_ must be a number from 1 to 20, not {value!r}")
+        raise ValueError(
+            f"temperature_ must be a number from 1 to {MAX_TEMPERATURE:g}, not {value!r}"
+        )
     return float(value)  # type: ignore[arg-type]
 
 
