@@ -32,7 +32,7 @@ from weaklabel import (
 )
 from weaklabel._core.digest import mix64
 from weaklabel._core.optional import import_optional, is_dask_collection
-from weaklabel.datasets import make_votes
+from weaklabel.datasets import make_confidence_votes, make_votes
 from weaklabel.models import (
     DawidSkene,
     LabelModel,
@@ -202,6 +202,38 @@ def test_label_model_is_the_same_as_in_memory(client, init):
     assert np.allclose(computed.to_numpy(), here.predict_proba(local), rtol=1e-10, atol=1e-12)
     labels = remote.predict(votes).compute()
     assert labels.name == "label" and labels.to_numpy().tolist() == here.predict(local).tolist()
+
+
+def column_votes_and_confidences(frame, column):
+    votes = frame[column].to_numpy()
+    return votes, np.where(votes == ABSTAIN, 1.0, frame[f"conf_{column}"].to_numpy())
+
+
+def test_confidences_split_the_lfs_into_the_same_levels_as_in_memory(client):
+    local, truth = make_confidence_votes(6000, random_state=4)
+    dense, sure = local.to_dense(), np.ones(local.shape)
+    sure[local.rows(), local.lfs] = local.confidences()
+    names = [f"v{j}" for j in range(local.n_lfs)]
+    frame = pd.DataFrame({n: dense[:, j] for j, n in enumerate(names)})
+    frame = frame.assign(**{f"conf_{n}": sure[:, j] for j, n in enumerate(names)})
+    lfs = [
+        labeling_function(name=n, vectorized=True, resources={"column": n})(
+            column_votes_and_confidences
+        )
+        for n in names
+    ]
+    votes = apply_lfs(lfs, dd.from_pandas(frame, npartitions=5), cardinality=2)
+    assert votes.to_local().confidences().tolist() == local.confidences().tolist()
+    remote = LabelModel(2, progress=False, random_state=0).fit(votes)
+    here = LabelModel(2, progress=False, random_state=0).fit(local)
+    assert any(remote.confidence_cuts_) and remote.confidence_cuts_ == here.confidence_cuts_
+    assert np.allclose(remote.emissions_, here.emissions_, rtol=1e-8, atol=1e-10)
+    probs = remote.predict_proba(votes).compute().to_numpy()
+    assert np.allclose(probs, here.predict_proba(local), rtol=1e-8, atol=1e-10)
+    blind = LabelModel(2, progress=False, random_state=0).fit(
+        VoteMatrix.from_dense(dense, cardinality=2)
+    )
+    assert (probs.argmax(1) == truth).mean() > (blind.predict(dense) == truth).mean() + 0.02
 
 
 def test_label_model_subsample_is_seeded_and_as_good_as_in_memory(client):

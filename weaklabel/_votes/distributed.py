@@ -210,6 +210,25 @@ class DaskVoteMatrix:
             divisions=self._divisions,
         )
 
+    def map_votes(
+        self, func: Callable[..., VoteMatrix], *args: Any, lf_names: tuple[str, ...]
+    ) -> DaskVoteMatrix:
+        """The votes ``func(part, *args)`` of each partition, whose LFs are ``lf_names``.
+
+        Lazy: the partitions are not kept, ``func`` runs again each time they are read.
+        """
+        import dask
+
+        mapped = dask.delayed(func)
+        return DaskVoteMatrix.from_delayed(
+            [mapped(part, *args) for part in self._parts],
+            lf_names=lf_names,
+            cardinality=self._cardinality,
+            class_names=self._class_names,
+            index_name=self._index_name,
+            divisions=self._divisions,
+        )
+
     def to_local(self) -> VoteMatrix:
         """Gather every partition into one in-memory :class:`~weaklabel.VoteMatrix`, rows in order.
 

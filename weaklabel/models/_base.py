@@ -30,7 +30,15 @@ from weaklabel._votes.gold import UNKNOWN, as_gold
 from weaklabel._votes.matrix import VoteMatrix
 from weaklabel.exceptions import NotFittedError, ParameterError
 from weaklabel.models._checks import VoteChecks
-from weaklabel.models._confidence import expand, expand_graph, learn_cuts
+from weaklabel.models._confidence import (
+    confidence_counts,
+    cuts_of,
+    expand,
+    expand_graph,
+    learn_cuts,
+    level_names,
+    merge_counts,
+)
 from weaklabel.models._gold import PatternGold
 from weaklabel.models._persistence import (
     GOLD_STATE,
@@ -174,16 +182,24 @@ class BaseLabelModel(VoteChecks):
         for name in (*self._state, *GOLD_STATE):  # a failed re-fit leaves no half-fitted model
             self.__dict__.pop(name, None)
         self.confidence_cuts_: list[list[float]] = [[] for _ in range(votes.n_lfs)]
+        if self._splits_confidences:
+            self.confidence_cuts_ = (
+                cuts_of(votes.map_reduce(confidence_counts, merge_counts))
+                if isinstance(votes, DaskVoteMatrix)
+                else learn_cuts(votes)
+            )
+        cuts = self.confidence_cuts_
+        if dependencies is not None and any(cuts):
+            dependencies = expand_graph(dependencies, votes.lf_names, cuts)
         if isinstance(votes, DaskVoteMatrix):
-            self._fit_dask(votes, balance, dependencies)
+            levels = votes
+            if any(cuts):
+                names = tuple(level_names(votes.lf_names, cuts))
+                levels = votes.map_votes(expand, cuts, lf_names=names)
+            self._fit_dask(levels, balance, dependencies)
             self._set_gold(PatternGold.empty(self.cardinality))
         else:
-            if self._splits_confidences:
-                self.confidence_cuts_ = learn_cuts(votes)
-            levels = expand(votes, self.confidence_cuts_)
-            if dependencies is not None and levels is not votes:
-                dependencies = expand_graph(dependencies, votes.lf_names, self.confidence_cuts_)
-            self._fit(levels, gold_arr, balance, dependencies)
+            self._fit(expand(votes, cuts), gold_arr, balance, dependencies)
             self._set_gold(self._pattern_gold(votes, gold_arr))
         self.lf_names_ = votes.lf_names
         self.class_names_ = votes.class_names if votes.cardinality == self.cardinality else None

@@ -25,35 +25,75 @@ from weaklabel._votes.matrix import VoteMatrix
 __all__ = [
     "MAX_LEVELS",
     "check_cuts",
+    "confidence_counts",
+    "cuts_of",
     "expand",
     "expand_graph",
     "fold",
     "learn_cuts",
+    "level_names",
     "level_owners",
+    "merge_counts",
 ]
 
 #: most confidence levels an LF is split into
 MAX_LEVELS = 4
 #: fewest votes a level keeps
 MIN_VOTES = 50
+#: cut points fall on multiples of 1 / GRID (so Dask partitions can sum their counts)
+GRID = 4096
 
 
 def learn_cuts(votes: VoteMatrix) -> list[list[float]]:
     """Per LF, the cut points between its confidence levels ([] for one level)."""
-    cuts: list[list[float]] = [[] for _ in range(votes.n_lfs)]
+    return cuts_of(confidence_counts(votes))
+
+
+def confidence_counts(votes: VoteMatrix) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per LF, its distinct confidences (on a grid of ``1 / GRID``, rounded down) and how many
+    votes have each: all :func:`cuts_of` needs, small and summable over the partitions of Dask
+    votes (:func:`merge_counts`)."""
+    empty = (np.zeros(0), np.zeros(0, dtype=np.int64))
     if not votes.has_confidences:
-        return cuts
-    sure, lfs = votes.confidences(), np.asarray(votes.lfs)
-    order = np.argsort(lfs, kind="stable")
-    bounds = np.searchsorted(lfs[order], np.arange(votes.n_lfs + 1))
-    for j in range(votes.n_lfs):
-        own = sure[order[bounds[j] : bounds[j + 1]]]
-        levels = min(MAX_LEVELS, len(own) // MIN_VOTES)
-        if levels < 2 or own.min() == own.max():
+        return [empty] * votes.n_lfs
+    grid = np.floor(votes.confidences().astype(np.float64) * GRID) / GRID
+    lfs = np.asarray(votes.lfs, dtype=np.int64)
+    order = np.lexsort((grid, lfs))
+    lfs, grid = lfs[order], grid[order]
+    bounds = np.searchsorted(lfs, np.arange(votes.n_lfs + 1))
+    return [
+        tuple(np.unique(grid[bounds[j] : bounds[j + 1]], return_counts=True))  # type: ignore[misc]
+        for j in range(votes.n_lfs)
+    ]
+
+
+def merge_counts(
+    *parts: list[tuple[np.ndarray, np.ndarray]],
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The :func:`confidence_counts` of the union of the votes the ``parts`` came from."""
+    merged = []
+    for per_lf in zip(*parts, strict=True):
+        values, inverse = np.unique(np.concatenate([v for v, _ in per_lf]), return_inverse=True)
+        counts = np.bincount(inverse, weights=np.concatenate([c for _, c in per_lf]))
+        merged.append((values, counts.astype(np.int64)))
+    return merged
+
+
+def cuts_of(counts: list[tuple[np.ndarray, np.ndarray]]) -> list[list[float]]:
+    """Per LF, cut points at the quantiles of its confidences (a confidence a vote has, so the
+    levels on either side of it are both reached), keeping ``MIN_VOTES`` votes above each."""
+    cuts: list[list[float]] = []
+    for values, count in counts:
+        total = int(count.sum())
+        levels = min(MAX_LEVELS, total // MIN_VOTES)
+        if levels < 2 or len(values) < 2:
+            cuts.append([])
             continue
-        points = np.unique(np.quantile(own, np.arange(1, levels) / levels))
-        # a cut at the top value would leave an empty level: only cuts some votes reach
-        cuts[j] = [float(c) for c in points if (own >= c).sum() >= MIN_VOTES and c > own.min()]
+        ranks = np.cumsum(count)
+        at = np.searchsorted(ranks, np.arange(1, levels) * total / levels, side="left")
+        points = np.unique(values[np.minimum(at + 1, len(values) - 1)])
+        above = total - np.concatenate([[0], ranks])[np.searchsorted(values, points)]
+        cuts.append([float(c) for c, n in zip(points, above, strict=True) if n >= MIN_VOTES])
     return cuts
 
 
