@@ -73,6 +73,7 @@ EXPECTED = {
         "explain",
         "label_summary",
         "lf_pairs",
+        "lf_reliability",
         "lf_summary",
         "reliability_table",
         "wilson_interval",

@@ -6,7 +6,9 @@
 - :mod:`~weaklabel._analysis.examples`: example rows where an LF disagrees or is wrong;
 - :mod:`~weaklabel._analysis.explain`: how one row's votes make its probabilities;
 - :mod:`~weaklabel._analysis.metrics`: accuracy and Wilson intervals;
-- :mod:`~weaklabel._analysis.calibration`: expected calibration error and the reliability table.
+- :mod:`~weaklabel._analysis.calibration`: expected calibration error and the reliability table;
+- :mod:`~weaklabel._analysis.lf_calibration`: each LF's stated confidences against gold and the
+  label model.
 
 Labels are taken as the model's ``predict`` gives them
 (:func:`weaklabel.models._ties.predicted_labels`).

@@ -29,7 +29,7 @@ from weaklabel._votes.gold import UNKNOWN
 from weaklabel.exceptions import DataError, ParameterError
 from weaklabel.models._ties import predicted_labels
 
-__all__ = ["expected_calibration_error", "reliability_table"]
+__all__ = ["bin_edges", "bin_of", "expected_calibration_error", "reliability_table"]
 
 _COLUMNS = ("bin_low", "bin_high", "n_rows", "confidence", "accuracy", "gap")
 
@@ -145,21 +145,32 @@ def _bins(probs: Any, gold: Any, n_bins: Any, rows: Any, model: Any, *, owner: s
     scored = truth != UNKNOWN
     if rows is not None:
         scored &= _check_rows(rows, p.shape[0], owner)
-    # i / n_bins is correctly rounded: a confidence written as 0.8 lands in the bin from 0.8
-    edges = np.arange(n_bins + 1, dtype=np.float64) / n_bins
+    edges = bin_edges(n_bins)
     if not scored.any():
         empty = np.zeros(n_bins)
         return _Bins(edges, empty.astype(np.int64), empty, empty)
     p = p[scored]
     confidence = p.max(axis=1)
     correct = (predicted_labels(p, model) == truth[scored]).astype(np.float64)
-    index = np.clip(np.searchsorted(edges, confidence, side="right") - 1, 0, n_bins - 1)
+    index = bin_of(confidence, n_bins)
     return _Bins(
         edges,
         np.bincount(index, minlength=n_bins),
         np.bincount(index, weights=confidence, minlength=n_bins),
         np.bincount(index, weights=correct, minlength=n_bins),
     )
+
+
+def bin_edges(n_bins: int) -> np.ndarray:
+    """The ``n_bins + 1`` edges of equal-width confidence bins on [0, 1]."""
+    # i / n_bins is correctly rounded: a confidence written as 0.8 lands in the bin from 0.8
+    return np.arange(n_bins + 1, dtype=np.float64) / n_bins
+
+
+def bin_of(confidence: np.ndarray, n_bins: int) -> np.ndarray:
+    """The bin of each confidence: ``[low, high)``, the last bin ``[low, 1]``."""
+    edges = bin_edges(n_bins)
+    return np.clip(np.searchsorted(edges, confidence, side="right") - 1, 0, n_bins - 1)
 
 
 def _check_gold(gold: Any, shape: tuple[int, ...], owner: str) -> np.ndarray:

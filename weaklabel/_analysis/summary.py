@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from weaklabel._analysis.lf_calibration import confidence_ece
 from weaklabel._analysis.metrics import wilson_interval
 from weaklabel._votes.gold import UNKNOWN, as_gold
 from weaklabel._votes.matrix import VoteMatrix
@@ -59,7 +60,9 @@ def lf_summary(
         confidence of its votes, and with ``gold`` ``confidence_ece``: how far its stated
         confidences are from how often it was right, on the gold rows where it voted (expected
         calibration error over 15 confidence bins; 0 is perfectly calibrated, NaN without such
-        rows);
+        rows); with a model as well, ``model_confidence_ece``: the same against the model's
+        probability of the class the LF voted, on all its votes (no gold needed; see
+        :func:`weaklabel.analysis.lf_reliability`);
 
         with a model that learned per-LF accuracies:
 
@@ -123,22 +126,23 @@ def lf_summary(
         low, high = wilson_interval(correct, total)
         frame["accuracy_low"] = low
         frame["accuracy_high"] = high
+    if model is not None and tuple(getattr(model, "lf_names_", votes.lf_names)) != votes.lf_names:
+        raise DataError(
+            "lf_summary: the model was fitted on other LFs than these votes; pass the model "
+            "fitted on them."
+        )
     if votes.has_confidences:
         sure = votes.confidences()
         with np.errstate(invalid="ignore", divide="ignore"):
             frame["mean_confidence"] = np.bincount(lfs, weights=sure, minlength=m) / n_votes
         if gold is not None:
-            frame["confidence_ece"] = _confidence_ece(
-                lfs[known], sure[known], labels[known] == truth[known], m
-            )
+            right = (labels[known] == truth[known]).astype(np.float64)
+            frame["confidence_ece"] = confidence_ece(lfs[known], sure[known], right, m)
+        if model is not None and hasattr(model, "predict_proba"):
+            believed = model.predict_proba(votes)[rows, labels]
+            frame["model_confidence_ece"] = confidence_ece(lfs, sure, believed, m)
     learned = getattr(model, "lf_accuracies_", None) if model is not None else None
     if learned is not None:
-        fitted_on = tuple(getattr(model, "lf_names_", votes.lf_names))
-        if len(learned) != m or fitted_on != votes.lf_names:
-            raise DataError(
-                "lf_summary: the model was fitted on other LFs than these votes; pass the model "
-                "fitted on them."
-            )
         acc = np.clip(np.asarray(learned, dtype=np.float64), 1e-6, 1 - 1e-6)
         frame["learned_accuracy"] = acc
         frame["weight"] = np.log(acc * (k - 1) / (1 - acc))
@@ -175,16 +179,6 @@ def summary_table(summary: pd.DataFrame, class_names: Sequence[str] | None) -> p
     if "dependencies" in table.columns:
         table["dependencies"] = [";".join(map(str, deps)) for deps in table["dependencies"]]
     return table
-
-
-def _confidence_ece(lfs: np.ndarray, sure: np.ndarray, right: np.ndarray, m: int) -> np.ndarray:
-    """Per LF: the mean gap between stated confidence and accuracy in 15 confidence bins."""
-    bins = 15
-    cell = lfs * bins + np.minimum((sure * bins).astype(np.int64), bins - 1)
-    gap = np.bincount(cell, weights=sure - right, minlength=m * bins).reshape(m, bins)
-    total = np.bincount(lfs, minlength=m)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(total > 0, np.abs(gap).sum(axis=1) / total, np.nan)
 
 
 def _model_graph(model: Any, votes: VoteMatrix) -> Any:

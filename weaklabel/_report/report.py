@@ -26,6 +26,7 @@ from weaklabel._io.atomic import atomic_write
 from weaklabel._report.annotations import annotation_section
 from weaklabel._report.calibration import calibration_section
 from weaklabel._report.figures import cards, lf_figures, overview_figures
+from weaklabel._report.lf_confidence import lf_confidence_section
 from weaklabel._report.tables import example_table, explanations, label_tables, lf_table
 from weaklabel._votes.matrix import VoteMatrix
 from weaklabel._votes.names import class_names_or_default
@@ -117,8 +118,10 @@ def build_report(
     """
     if not isinstance(votes, VoteMatrix):
         raise DataError("build_report expects the VoteMatrix the model was fitted on.")
+    own = model.predict_proba(votes) if probs is None or votes.has_confidences else None
     if probs is None:
-        probs = model.predict_proba(votes)
+        probs = own
+    assert probs is not None
     names = class_names_or_default(votes.class_names, votes.cardinality)
     texts = _texts(data, text_column, id_column, votes)
     graph = _graph(votes, dependencies)
@@ -129,6 +132,7 @@ def build_report(
         votes, probs, gold=gold, model=model, per_lf=per_lf, random_state=random_state
     )
     calibration = calibration_section(votes, probs, gold, model)
+    lf_confidence = lf_confidence_section(votes, own, gold, summary)
     context = {
         "title": title or "labels",
         "n_rows": f"{votes.n_rows:,}",
@@ -142,6 +146,7 @@ def build_report(
         "lf_rows": [],
         "has_gold": gold is not None,
         "calibration": calibration["calibration"],
+        "lf_confidence": lf_confidence,
         "per_lf": per_lf,
     }
     context["lf_columns"], context["lf_rows"] = lf_table(summary, descriptions or {}, names)

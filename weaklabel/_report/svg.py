@@ -1,5 +1,5 @@
 """Small SVG charts for the HTML report: bars, a heatmap, a histogram, a scatter, a graph, and
-a reliability diagram.
+a reliability diagram and an LF's confidence curves.
 
 Hand-written SVG keeps the report self-contained and light (no plotting dependency, a few KB per
 chart). Every text is escaped; every chart is a complete ``<svg>`` document.
@@ -11,7 +11,15 @@ import html
 import math
 from collections.abc import Sequence
 
-__all__ = ["bar_chart", "graph_drawing", "heatmap", "histogram", "reliability_diagram", "scatter"]
+__all__ = [
+    "bar_chart",
+    "confidence_curves",
+    "graph_drawing",
+    "heatmap",
+    "histogram",
+    "reliability_diagram",
+    "scatter",
+]
 
 _FONT = "font-family:system-ui,sans-serif;font-size:11px"
 _BLUE = "#3b6fb6"
@@ -243,6 +251,67 @@ def reliability_diagram(
     )
     parts.append(_text(left + 258, legend_y, "perfect"))
     return _svg(size + 30, legend_y + 8, "".join(parts), title)
+
+
+def confidence_curves(
+    stated: Sequence[float],
+    counts: Sequence[int],
+    accuracy: Sequence[float],
+    model_accuracy: Sequence[float],
+    *,
+    title: str,
+) -> str:
+    """One LF's reliability: per bin of stated confidence (x), how often its votes were right
+    against gold (blue dots, sized by votes; NaN: none) and against the model (orange line),
+    over the diagonal of an LF that is right exactly as often as it says."""
+    size, left, top = 220.0, 36.0, 26.0
+    plot = size - left - 12
+
+    def x(value: float) -> float:
+        return left + plot * float(value)
+
+    def y(value: float) -> float:
+        return top + plot * (1 - float(value))
+
+    parts = [
+        f'<rect x="{left}" y="{top}" width="{plot}" height="{plot}" fill="none" stroke="#555"/>',
+        f'<line x1="{left}" y1="{top + plot}" x2="{left + plot}" y2="{top}" stroke="#333" '
+        'stroke-dasharray="4 3"/>',
+    ]
+    line = [f"{x(c):.1f},{y(a):.1f}" for c, a in zip(stated, model_accuracy, strict=True) if a == a]
+    if len(line) > 1:
+        parts.append(
+            f'<polyline points="{" ".join(line)}" fill="none" stroke="{_ORANGE}" stroke-width="2"/>'
+        )
+    peak = max([*counts, 1])
+    for c, n, acc, believed in zip(stated, counts, accuracy, model_accuracy, strict=True):
+        tip = html.escape(
+            f"stated {c:.3f}: {n:,} votes, right on gold {acc:.3f}, by the model {believed:.3f}"
+        )
+        if believed == believed:
+            parts.append(
+                f'<circle cx="{x(c):.1f}" cy="{y(believed):.1f}" r="2.5" fill="{_ORANGE}">'
+                f"<title>{tip}</title></circle>"
+            )
+        if acc == acc:
+            r = 2.5 + 4.5 * math.sqrt(n / peak)
+            parts.append(
+                f'<circle cx="{x(c):.1f}" cy="{y(acc):.1f}" r="{r:.1f}" fill="{_BLUE}" '
+                f'fill-opacity="0.7"><title>{tip}</title></circle>'
+            )
+    for value in (0, 0.5, 1):
+        parts.append(_text(x(value), top + plot + 12, f"{value:g}", "middle"))
+        parts.append(_text(left - 4, y(value) + 4, f"{value:g}", "end"))
+    parts.append(_text(left + plot / 2, top + plot + 25, "stated confidence", "middle"))
+    legend_y = top + plot + 42
+    parts.append(f'<circle cx="{left + 4}" cy="{legend_y - 4}" r="4" fill="{_BLUE}"/>')
+    parts.append(_text(left + 12, legend_y, "right on gold"))
+    parts.append(
+        f'<line x1="{left + 90}" y1="{legend_y - 4}" x2="{left + 106}" y2="{legend_y - 4}" '
+        f'stroke="{_ORANGE}" stroke-width="2"/>'
+    )
+    parts.append(_text(left + 110, legend_y, "by the model"))
+    return _svg(size, legend_y + 8, "".join(parts), title)
 
 
 def graph_drawing(
