@@ -361,6 +361,34 @@ def test_a_checkpoint_resumes_with_equal_votes(chat_server, tmp_path):
         apply([make_lf(chat_server, prompt="Text: {text}")], checkpoint_dir=tmp_path, chunk_size=2)
 
 
+def test_the_lf_runs_on_a_dask_cluster_beside_other_lfs(chat_server, tmp_path):
+    dd = pytest.importorskip("dask.dataframe")  # the dev install has it: never skipped in CI
+    import distributed
+
+    frame = FRAME.assign(id=[f"t{i}" for i in range(len(FRAME))])
+    lfs = [make_lf(chat_server, cache_dir=tmp_path), keyword_lf("money", ["money", "win"], SPAM)]
+    with (
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            host="127.0.0.1",
+            dashboard_address=None,
+            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+        ) as cluster,
+        distributed.Client(cluster),
+    ):
+        votes = apply_lfs(
+            lfs, dd.from_pandas(frame, npartitions=3), classes=CLASSES, id_column="id"
+        )
+        local = votes.to_local()
+    asked = chat_server.request_count
+    assert asked == len(FRAME)  # the workers asked, once per row
+    here = apply(lfs, frame, id_column="id")
+    assert chat_server.request_count == asked  # the workers' answers are in the cache
+    assert local == here and local.has_confidences
+    assert dense(local, "confidences").tolist() == dense(here, "confidences").tolist()
+
+
 def test_dry_run_renders_prompts_and_sends_nothing(chat_server):
     lf = make_lf(chat_server, system="Be brief.")
     report = lf.dry_run(FRAME.assign(text=[*TEXTS[:5], None]), n=2)
