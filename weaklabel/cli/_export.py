@@ -25,15 +25,22 @@ def add_export_parser(commands: Any, common: argparse.ArgumentParser) -> None:
         parents=[common],
         help="write a run's labels as a training dataset (JSONL, chat, CSV, Parquet, HF)",
         description=(
-            "Read the output folder of `weaklabel run` (labels.jsonl, run.json and, for chat "
-            "templates, the data) and write one dataset into --out: the data of each split and a "
-            "dataset card (README.md). The folder appears whole or not at all."
+            "Read the output folder of `weaklabel run` (labels.jsonl, run.json, votes.npz for "
+            "--votes and --drop-uncovered and, for chat templates, the data) and write one "
+            "dataset into --out: the data of each split and a dataset card (README.md). The "
+            "folder appears whole or not at all."
         ),
     )
     parser.add_argument("run_dir", type=Path, metavar="RUN_DIR", help="output folder of a run")
     parser.add_argument("--format", choices=FORMATS, default="jsonl", help="default: jsonl")
     parser.add_argument("--out", type=Path, required=True, help="the folder to write")
     parser.add_argument("--overwrite", action="store_true", help="replace an earlier export")
+    parser.add_argument(
+        "--votes",
+        action="store_true",
+        help="add each row's LF votes (lf, label, confidence; from votes.npz) as a field "
+        "'votes'; not with --format chat",
+    )
     rows = parser.add_argument_group("filters and splits (each prints the rows it removed)")
     rows.add_argument("--min-confidence", type=float, metavar="X", help="drop rows below X")
     rows.add_argument(
@@ -130,6 +137,7 @@ def run_export(args: argparse.Namespace) -> None:
         args.run_dir,
         args.out,
         format=args.format,
+        votes=args.votes,
         split=None if args.split is None else parse_split(args.split),
         seed=args.seed,
         min_confidence=args.min_confidence,

@@ -29,6 +29,7 @@ from weaklabel.export._data import RunData, join_rows
 from weaklabel.export._labels import LABELS_FILE, first_record, read_labels
 from weaklabel.export._output import check_out, write_rows
 from weaklabel.export._select import RowIndex, check_splits, select_rows, source_counts
+from weaklabel.export._votes import VOTES_FILE, check_vote_rows, read_row_votes
 from weaklabel.export._writers import FORMATS
 
 __all__ = ["GOLD_MODES", "ExportResult", "export"]
@@ -72,6 +73,7 @@ def export(
     out: str | Path,
     *,
     format: str = "jsonl",
+    votes: bool = False,
     split: Mapping[str, float] | None = None,
     seed: int = 0,
     min_confidence: float | None = None,
@@ -100,6 +102,12 @@ def export(
         ``docs/export.md``). It must not exist, unless ``overwrite`` (then it must be an earlier
         export, or empty).
     format : {"jsonl", "chat", "csv", "parquet", "hf"}
+    votes : bool
+        Add to every row the votes the LFs cast on it (read from the run's ``votes.npz``):
+        ``votes``, a list of ``{"lf": name, "label": class, "confidence": float}`` in LF column
+        order (empty when no LF voted; confidence 1.0 when the LF stated none). A list field in
+        ``jsonl`` and ``hf``, a list-of-struct column in ``parquet``, compact JSON in one ``csv``
+        cell; not with ``format="chat"``, whose lines carry messages only.
     split : mapping of str to float, optional
         Split names and shares, e.g. ``{"train": 0.8, "validation": 0.1, "test": 0.1}`` (shares
         sum to 1): stratified by class, seeded, and rows of one normalised text on one side.
@@ -139,7 +147,8 @@ def export(
     ParameterError
         An option is invalid (the message names it and the fix).
     DataError
-        The run folder is incomplete or malformed (file and line named), the data changed since
+        The run folder is incomplete or malformed (file and line named), its ``votes.npz`` is
+        missing or of another run (with ``votes`` or ``drop_uncovered``), the data changed since
         the run, ``out`` exists without ``overwrite``, or a row cannot be written.
     MissingDependencyError
         ``format="hf"`` without the ``hf`` extra.
@@ -170,6 +179,18 @@ def export(
                 chat_options[given[0]],
                 "Pass format='chat' (--format chat).",
             )
+    if not isinstance(votes, (bool, np.bool_)):
+        raise parameter_error("votes", "export", "True or False", votes)
+    if votes and format == "chat":
+        raise parameter_error(
+            "votes",
+            "export",
+            "False with format='chat'",
+            votes,
+            "Chat lines carry messages only (fine-tuning services reject other keys); export "
+            "jsonl, csv, parquet or hf for the votes: with the same options and seed, both "
+            "exports hold the same rows in the same order.",
+        )
     run_dir = Path(run_dir)
     info = read_run_info(run_dir)
     classes: list[str] = info["classes"]
@@ -201,6 +222,7 @@ def export(
         from weaklabel.export._hf import require_datasets
 
         require_datasets()
+    row_votes = read_row_votes(run_dir, info) if votes else None
 
     def rows(desc: str) -> Iterator[tuple[int, dict[str, Any], dict[str, str]]]:
         records = read_labels(labels_path, classes, progress=progress, desc=desc)
@@ -221,14 +243,15 @@ def export(
             position[record["label"]], record["confidence"], record["source"], record.get("text")
         )
         int_ids = int_ids and type(record["id"]) is int
+    if row_votes is not None:
+        check_vote_rows(run_dir / VOTES_FILE, row_votes.n_rows, labels_path, len(index))
     covered = None
     if drop_uncovered:
-        counts = read_votes_per_row(run_dir / "votes.npz")
-        if len(counts) != len(index):
-            raise DataError(
-                f"{run_dir / 'votes.npz'} has {len(counts):,} rows but {labels_path} has "
-                f"{len(index):,}: they are not from the same run. Run `weaklabel run` again."
-            )
+        if row_votes is None:  # only the row pointers
+            counts = read_votes_per_row(run_dir / VOTES_FILE)
+            check_vote_rows(run_dir / VOTES_FILE, len(counts), labels_path, len(index))
+        else:
+            counts = row_votes.per_row()
         covered = counts > 0
     balance_to = None
     if balance:
@@ -273,6 +296,7 @@ def export(
             chat,
             int_ids=int_ids,
             progress=progress,
+            votes=row_votes,
         )
         facts = CardFacts(
             info=info,
@@ -287,6 +311,7 @@ def export(
             license=license,
             language=language,
             pretty_name=pretty_name,
+            votes=row_votes is not None,
         )
         write_card(staging / CARD_FILE, facts)
     written = tuple(

@@ -54,6 +54,15 @@ _FORMAT_TEXT = {
     "hf": "A Hugging Face `datasets` folder (`datasets.load_from_disk`): `id`, `text`, `label` "
     "(a `ClassLabel`), `probs` (float32, one per class, in class order), `confidence`, `source`.",
 }
+_VOTES_TEXT = (
+    "Each row also has `votes`: the votes the labeling functions cast on it, in LF order, each "
+    "with `lf` (the LF's name), `label` (the class it voted for) and `confidence` (how sure the "
+    "LF said it was; 1.0 when it did not say); empty when no LF voted"
+)
+_VOTES_CELL = {
+    "csv": ", as compact JSON in one cell.",
+    "parquet": " (`list<struct<lf, label, confidence>>`).",
+}
 
 
 def size_category(n: int) -> str:
@@ -103,8 +112,9 @@ class CardFacts:
         license: str | None,
         language: str | None,
         pretty_name: str | None,
+        votes: bool = False,
     ) -> None:
-        self.info, self.run_dir, self.format = info, run_dir, format
+        self.info, self.run_dir, self.format, self.votes = info, run_dir, format, votes
         self.rows, self.files, self.removed, self.settings = rows, files, removed, settings
         self.sources, self.n_input = sources, n_input
         self.license, self.language = license, language
@@ -162,6 +172,7 @@ class CardFacts:
             "## Files",
             "",
             _FORMAT_TEXT[self.format],
+            *(["", _VOTES_TEXT + _VOTES_CELL.get(self.format, ".")] if self.votes else []),
             "",
             *_table(
                 ["split", "rows", "files"],

@@ -2,11 +2,13 @@
 
 Features: ``id`` (``int64`` or ``string``), ``text`` (``string``), ``label`` (a ``ClassLabel``
 with the run's class names, so ``label`` holds class indices), ``probs`` (a sequence of
-``float32``, one per class, in class order), ``confidence`` (``float32``) and ``source``
-(``string``); one split per ``--split`` part (``train`` alone without one). Rows are streamed
-into one Arrow file per split in a scratch folder (chunk by chunk, with the features in its
-schema), which ``datasets`` memory-maps and saves; the scratch folder is then removed. Needs the
-``hf`` extra (``pip install 'weaklabel[hf]'``).
+``float32``, one per class, in class order), ``confidence`` (``float32``), ``source``
+(``string``) and, with ``votes=True``, ``votes`` (a list of ``{"lf": string, "label": string,
+"confidence": float32}``, which ``load_from_disk`` gives back as a list of dicts); one split per
+``--split`` part (``train`` alone without one). Rows are streamed into one Arrow file per split
+in a scratch folder (chunk by chunk, with the features in its schema), which ``datasets``
+memory-maps and saves; the scratch folder is then removed. Needs the ``hf`` extra
+(``pip install 'weaklabel[hf]'``).
 """
 
 from __future__ import annotations
@@ -38,24 +40,27 @@ class HfWriter(Writer):
         *,
         int_ids: bool,
         progress: bool,
+        votes: bool = False,
     ) -> None:
         import pyarrow as pa
 
-        super().__init__(folder, splits, classes)
+        super().__init__(folder, splits, classes, votes=votes)
         datasets = require_datasets()
         self.datasets = datasets
         self.pa = pa
         self.progress = progress
-        self.features = datasets.Features(
-            {
-                "id": datasets.Value("int64" if int_ids else "string"),
-                "text": datasets.Value("string"),
-                "label": datasets.ClassLabel(names=list(classes)),
-                "probs": datasets.Sequence(datasets.Value("float32")),
-                "confidence": datasets.Value("float32"),
-                "source": datasets.Value("string"),
-            }
-        )
+        features = {
+            "id": datasets.Value("int64" if int_ids else "string"),
+            "text": datasets.Value("string"),
+            "label": datasets.ClassLabel(names=list(classes)),
+            "probs": datasets.Sequence(datasets.Value("float32")),
+            "confidence": datasets.Value("float32"),
+            "source": datasets.Value("string"),
+        }
+        if votes:  # a list of one dict: a list of structs (Sequence of a dict is a dict of lists)
+            vote = {"lf": "string", "label": "string", "confidence": "float32"}
+            features["votes"] = [{k: datasets.Value(v) for k, v in vote.items()}]
+        self.features = datasets.Features(features)
         self.schema = self.features.arrow_schema
         self.int_ids = int_ids
         self.index = {c: i for i, c in enumerate(classes)}
@@ -71,17 +76,17 @@ class HfWriter(Writer):
     def write(self, split: str, rows: list[Row]) -> None:
         records = [r for r, _ in rows]
         names = self.classes
-        table = self.pa.table(
-            {
-                "id": [r["id"] if self.int_ids else str(r["id"]) for r in records],
-                "text": [r.get("text") for r in records],
-                "label": [self.index[r["label"]] for r in records],
-                "probs": [[r["probs"][c] for c in names] for r in records],
-                "confidence": [r["confidence"] for r in records],
-                "source": [r["source"] for r in records],
-            },
-            schema=self.schema,
-        )
+        columns = {
+            "id": [r["id"] if self.int_ids else str(r["id"]) for r in records],
+            "text": [r.get("text") for r in records],
+            "label": [self.index[r["label"]] for r in records],
+            "probs": [[r["probs"][c] for c in names] for r in records],
+            "confidence": [r["confidence"] for r in records],
+            "source": [r["source"] for r in records],
+        }
+        if self.votes:
+            columns["votes"] = [r["votes"] for r in records]
+        table = self.pa.table(columns, schema=self.schema)
         self.streams[split].write_table(table)
 
     def _close_streams(self) -> None:

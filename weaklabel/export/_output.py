@@ -17,6 +17,7 @@ from weaklabel._io.runinfo import RUN_INFO
 from weaklabel.exceptions import DataError
 from weaklabel.export._chat import ChatFormat
 from weaklabel.export._select import Selection
+from weaklabel.export._votes import RowVotes
 from weaklabel.export._writers import (
     ChatWriter,
     CsvWriter,
@@ -65,17 +66,32 @@ def write_rows(
     *,
     int_ids: bool,
     progress: bool,
+    votes: RowVotes | None = None,
 ) -> dict[str, list[str]]:
-    """Stream the kept rows into the writer of ``format``; return the data files by split."""
+    """Stream the kept rows into the writer of ``format``; return the data files by split.
+
+    With ``votes``, each kept record gets its LF votes (``votes``) just before it is written.
+    """
     splits = selection.splits
     writer = _open_writer(
-        format, staging, splits, classes, chat=chat, int_ids=int_ids, progress=progress
+        format,
+        staging,
+        splits,
+        classes,
+        chat=chat,
+        int_ids=int_ids,
+        progress=progress,
+        votes=votes is not None,
     )
     try:
         pending: list[list[Row]] = [[] for _ in splits]
-        for (_, record, values), s in zip(rows, selection.split_of.tolist(), strict=True):
+        for i, ((_, record, values), s) in enumerate(
+            zip(rows, selection.split_of.tolist(), strict=True)
+        ):
             if s < 0:
                 continue
+            if votes is not None:
+                record["votes"] = votes.row(i)
             pending[s].append((record, values))
             if len(pending[s]) >= _CHUNK:
                 writer.write(splits[s], pending[s])
@@ -101,17 +117,19 @@ def _open_writer(
     chat: ChatFormat | None,
     int_ids: bool,
     progress: bool,
+    votes: bool,
 ) -> Writer:
-    """The writer of ``format`` into ``folder``."""
+    """The writer of ``format`` into ``folder`` (``votes``: the rows carry their LF votes)."""
     if format == "jsonl":
-        return JsonlWriter(folder, splits, classes)
+        return JsonlWriter(folder, splits, classes, votes=votes)
     if format == "chat":
         assert chat is not None
+        assert not votes  # export refuses votes=True with format="chat"
         return ChatWriter(folder, splits, classes, chat)
     if format == "csv":
-        return CsvWriter(folder, splits, classes)
+        return CsvWriter(folder, splits, classes, votes=votes)
     if format == "parquet":
-        return ParquetWriter(folder, splits, classes, int_ids=int_ids)
+        return ParquetWriter(folder, splits, classes, int_ids=int_ids, votes=votes)
     from weaklabel.export._hf import HfWriter
 
-    return HfWriter(folder, splits, classes, int_ids=int_ids, progress=progress)
+    return HfWriter(folder, splits, classes, int_ids=int_ids, progress=progress, votes=votes)

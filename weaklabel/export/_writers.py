@@ -7,6 +7,11 @@
   ``text``, ``label``, ``confidence``, ``source`` and ``prob_<class>`` for each class;
 - ``hf``: a Hugging Face ``datasets`` folder (:mod:`._hf`).
 
+With ``votes=True`` every row also has ``votes``, the LF votes on it (:mod:`._votes`): a list of
+``{"lf", "label", "confidence"}`` objects in ``jsonl`` and ``hf``, a
+``list<struct<lf, label, confidence>>`` column in ``parquet``, compact JSON in one ``csv`` cell;
+it comes last. ``chat`` never has it.
+
 A writer gets chunks of ``(record, values)`` pairs (a ``labels.jsonl`` row and its data cells)
 for one split at a time, and says on :meth:`~Writer.close` which files it wrote.
 """
@@ -25,17 +30,24 @@ __all__ = ["FORMATS", "ChatWriter", "CsvWriter", "JsonlWriter", "ParquetWriter",
 
 #: The formats an export writes.
 FORMATS = ("jsonl", "chat", "csv", "parquet", "hf")
-#: A row to write: its ``labels.jsonl`` record and its data cells (for chat placeholders).
+#: A row to write: its ``labels.jsonl`` record (with ``votes`` when they are exported) and its
+#: data cells (for chat placeholders).
 Row = tuple[dict[str, Any], dict[str, str]]
 
 
 class Writer:
-    """Writes the rows of each split into ``folder``; :meth:`close` returns the files, by split."""
+    """Writes the rows of each split into ``folder``; :meth:`close` returns the files, by split.
 
-    def __init__(self, folder: Path, splits: Sequence[str], classes: Sequence[str]) -> None:
+    With ``votes``, each record holds ``votes`` (its LF votes), which the writer adds to the row.
+    """
+
+    def __init__(
+        self, folder: Path, splits: Sequence[str], classes: Sequence[str], *, votes: bool = False
+    ) -> None:
         self.folder = folder
         self.splits = list(splits)
         self.classes = list(classes)
+        self.votes = votes
 
     def write(self, split: str, rows: list[Row]) -> None:
         raise NotImplementedError
@@ -52,8 +64,10 @@ class _TextWriter(Writer):
 
     suffix = ".jsonl"
 
-    def __init__(self, folder: Path, splits: Sequence[str], classes: Sequence[str]) -> None:
-        super().__init__(folder, splits, classes)
+    def __init__(
+        self, folder: Path, splits: Sequence[str], classes: Sequence[str], *, votes: bool = False
+    ) -> None:
+        super().__init__(folder, splits, classes, votes=votes)
         self.handles: dict[str, IO[str]] = {}
         for split in self.splits:
             handle = (folder / f"{split}{self.suffix}").open("w", encoding="utf-8", newline="")
@@ -73,26 +87,27 @@ class _TextWriter(Writer):
             handle.close()
 
 
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, allow_nan=False)
+def _dumps(value: Any, *, compact: bool = False) -> str:
+    separators = (",", ":") if compact else None
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=separators)
 
 
 class JsonlWriter(_TextWriter):
     def write(self, split: str, rows: list[Row]) -> None:
-        self.handles[split].writelines(
-            _dumps(
-                {
-                    "id": r["id"],
-                    "text": r.get("text"),
-                    "label": r["label"],
-                    "probs": r["probs"],
-                    "confidence": r["confidence"],
-                    "source": r["source"],
-                }
-            )
-            + "\n"
-            for r, _ in rows
-        )
+        self.handles[split].writelines(_dumps(self._object(r)) + "\n" for r, _ in rows)
+
+    def _object(self, r: dict[str, Any]) -> dict[str, Any]:
+        row = {
+            "id": r["id"],
+            "text": r.get("text"),
+            "label": r["label"],
+            "probs": r["probs"],
+            "confidence": r["confidence"],
+            "source": r["source"],
+        }
+        if self.votes:
+            row["votes"] = r["votes"]
+        return row
 
 
 class ChatWriter(_TextWriter):
@@ -108,19 +123,20 @@ class ChatWriter(_TextWriter):
         )
 
 
-def table_columns(classes: Sequence[str]) -> list[str]:
+def table_columns(classes: Sequence[str], *, votes: bool = False) -> list[str]:
     """The columns of the ``csv`` and ``parquet`` formats."""
-    return ["id", "text", "label", "confidence", "source", *(f"prob_{c}" for c in classes)]
+    probs = [f"prob_{c}" for c in classes]
+    return ["id", "text", "label", "confidence", "source", *probs, *(["votes"] * votes)]
 
 
 class CsvWriter(_TextWriter):
     suffix = ".csv"
 
     def start(self, handle: IO[str]) -> None:
-        csv.writer(handle).writerow(table_columns(self.classes))
+        csv.writer(handle).writerow(table_columns(self.classes, votes=self.votes))
 
     def write(self, split: str, rows: list[Row]) -> None:
-        names = self.classes
+        names, votes = self.classes, self.votes
         csv.writer(self.handles[split]).writerows(
             [
                 r["id"],
@@ -129,6 +145,7 @@ class CsvWriter(_TextWriter):
                 repr(float(r["confidence"])),
                 r["source"],
                 *(repr(float(r["probs"][c])) for c in names),
+                *([_dumps(r["votes"], compact=True)] if votes else []),
             ]
             for r, _ in rows
         )
@@ -136,12 +153,18 @@ class CsvWriter(_TextWriter):
 
 class ParquetWriter(Writer):
     def __init__(
-        self, folder: Path, splits: Sequence[str], classes: Sequence[str], *, int_ids: bool
+        self,
+        folder: Path,
+        splits: Sequence[str],
+        classes: Sequence[str],
+        *,
+        int_ids: bool,
+        votes: bool = False,
     ) -> None:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        super().__init__(folder, splits, classes)
+        super().__init__(folder, splits, classes, votes=votes)
         self.pa = pa
         fields = [
             ("id", pa.int64() if int_ids else pa.string()),
@@ -151,6 +174,11 @@ class ParquetWriter(Writer):
             ("source", pa.string()),
             *((f"prob_{c}", pa.float64()) for c in classes),
         ]
+        if votes:
+            vote = pa.struct(
+                [("lf", pa.string()), ("label", pa.string()), ("confidence", pa.float64())]
+            )
+            fields.append(("votes", pa.list_(vote)))
         self.schema = pa.schema(fields)
         self.int_ids = int_ids
         self.writers = {
@@ -168,6 +196,8 @@ class ParquetWriter(Writer):
         }
         for c in self.classes:
             columns[f"prob_{c}"] = [r["probs"][c] for r in records]
+        if self.votes:
+            columns["votes"] = [r["votes"] for r in records]
         self.writers[split].write_table(self.pa.table(columns, schema=self.schema))
 
     def close(self) -> dict[str, list[str]]:
