@@ -61,11 +61,6 @@ class EM:
         self.has_group[units.pole[units.pole >= 0]] = True
         one_sided_rows = indicator[:, self.pole < 0].getnnz(axis=1) == 0
         self.weak_weight = float(weights[one_sided_rows].sum())
-        # the class balance prior leans toward the classes LFs that vote several classes voted
-        # (uniform without such LFs): a one-sided LF says nothing of how large the classes are
-        general = np.asarray(indicator[:, self.pole < 0].T @ weights).ravel()
-        per_class = general @ shares[self.pole < 0] + 1.0
-        self.balance_centre = per_class / per_class.sum()
 
     def m_step(self, wq: np.ndarray, totals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         k, s, unit, pole = self.k, self.s, self.unit, self.pole

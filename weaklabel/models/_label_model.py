@@ -262,12 +262,12 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
         q = self._initial_posteriors(sample)
         q[clamp[0]] = clamp[1]
         em = EM(self, units, patterns.unit_of_pattern, shares, indicator, silent, weights)
-        pi_prior = self.balance_prior * em.weak_weight * em.balance_centre
+        pi_strength = self.balance_prior * em.weak_weight / k
 
         def em_step(current: np.ndarray) -> np.ndarray:
             wq = weights[:, None] * current
             totals = wq.sum(axis=0)
-            pi = balance if balance is not None else _normalise(totals + 1.0 + pi_prior)
+            pi = balance if balance is not None else _normalise(totals + 1.0 + pi_strength)
             pattern_w, silence_w = em.m_step(wq, totals)
             logits = indicator @ pattern_w + silent @ silence_w + np.log(pi)
             out = softmax(logits, axis=1)
@@ -287,7 +287,7 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
         wq = weights[:, None] * q
         totals = wq.sum(axis=0)
         self.class_balance_ = (
-            balance if balance is not None else _normalise(totals + 1.0 + pi_prior)
+            balance if balance is not None else _normalise(totals + 1.0 + pi_strength)
         )
         self.pattern_weights_, self.silence_weights_ = em.m_step(wq, totals)
         self.vocabulary_ = patterns.vocabulary
