@@ -104,7 +104,7 @@ class ChatServer:
 
     # -- lifecycle ---------------------------------------------------------------------------
     def start(self) -> ChatServer:
-        httpd = ThreadingHTTPServer((HOST, 0), _Handler)
+        httpd = _Server((HOST, 0), _Handler)
         httpd.daemon_threads = True
         httpd.chat = self  # type: ignore[attr-defined]
         self._httpd = httpd
@@ -218,6 +218,13 @@ def _token_logprobs(token: str, n_top: int) -> dict[str, Any]:
 
 def _error_body(message: str, kind: str, code: str | None = None) -> dict[str, Any]:
     return {"error": {"message": message, "type": kind, "param": None, "code": code}}
+
+
+class _Server(ThreadingHTTPServer):
+    """The stdlib server with a listen backlog of 128 rather than 5, as real servers have: with 5,
+    a client opening more connections at once loses SYNs and waits a second to resend them."""
+
+    request_queue_size = 128
 
 
 class _Handler(BaseHTTPRequestHandler):
