@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 __all__ = [
     "bar_chart",
@@ -183,15 +183,7 @@ def reliability_diagram(
     plot = size - left - 15
     strip_top, strip = top + plot + 48, 36.0
 
-    def x(value: float) -> float:
-        return left + plot * float(value)
-
-    def y(value: float) -> float:
-        return top + plot * (1 - float(value))
-
-    parts = [
-        f'<rect x="{left}" y="{top}" width="{plot}" height="{plot}" fill="none" stroke="#555"/>',
-    ]
+    x, y, parts = _unit_square(left, top, plot)
     peak = max([*counts, 1])
     for low, high, n, conf, acc in zip(lows, highs, counts, confidence, accuracy, strict=True):
         x0, width = x(low) + 0.5, max(x(high) - x(low) - 1, 0.5)
@@ -267,14 +259,8 @@ def confidence_curves(
     size, left, top = 220.0, 36.0, 26.0
     plot = size - left - 12
 
-    def x(value: float) -> float:
-        return left + plot * float(value)
-
-    def y(value: float) -> float:
-        return top + plot * (1 - float(value))
-
-    parts = [
-        f'<rect x="{left}" y="{top}" width="{plot}" height="{plot}" fill="none" stroke="#555"/>',
+    x, y, parts = _unit_square(left, top, plot)
+    parts += [
         f'<line x1="{left}" y1="{top + plot}" x2="{left + plot}" y2="{top}" stroke="#333" '
         'stroke-dasharray="4 3"/>',
     ]
@@ -344,6 +330,22 @@ def graph_drawing(
     if not edges:
         parts.append(_text(size / 2, size - 12, "no dependencies", "middle"))
     return _svg(size + 80, size, "".join(parts), title)
+
+
+def _unit_square(
+    left: float, top: float, plot: float
+) -> tuple[Callable[[float], float], Callable[[float], float], list[str]]:
+    """The x and y pixel of a value in [0, 1] on a square plot of side ``plot`` at (left, top),
+    and the plot's frame."""
+
+    def x(value: float) -> float:
+        return left + plot * float(value)
+
+    def y(value: float) -> float:
+        return top + plot * (1 - float(value))
+
+    frame = f'<rect x="{left}" y="{top}" width="{plot}" height="{plot}" fill="none" stroke="#555"/>'
+    return x, y, [frame]
 
 
 def _short(text: str, limit: int = 26) -> str:
