@@ -191,7 +191,7 @@ def label_studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabelStud
         "--host", url,  # the address it puts in its links
         "--port", str(port),
         "--username", ADMIN,
-        "--password", secrets.token_urlsafe(16),
+        "--password", secrets.token_hex(16),  # hex: a leading "-" would read as an option
         "--user-token", token,
         "--enable-legacy-api-token",  # 1.23 refuses "Token <key>" auth otherwise
     ]  # fmt: skip
