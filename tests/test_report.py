@@ -71,6 +71,7 @@ def evil_report(tmp_path_factory):
         gold=data["truth"],
         title="<i>evil</i>",
         per_lf=5,
+        n_explanations=len(data),  # every row's text is on the page, whatever the model's order
         descriptions={"money": "money <em>talk</em>"},
     )
     path = report.save(tmp_path_factory.mktemp("report") / "report.html")

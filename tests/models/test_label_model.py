@@ -224,7 +224,7 @@ def test_a_random_lf_is_met_with_a_tempered_posterior_that_keeps_every_label():
     tempered = LabelModel(progress=False, random_state=0).fit(votes)
     raw = LabelModel(progress=False, random_state=0, temper=False).fit(votes)
     assert raw.temperature_ == 1.0
-    assert 2.0 < tempered.temperature_ <= 20.0
+    assert 1.3 < tempered.temperature_ <= 20.0
     assert np.array_equal(tempered.predict(votes), raw.predict(votes))
     error = expected_calibration_error(tempered.predict_proba(votes)[voted], truth[voted])
     raw_error = expected_calibration_error(raw.predict_proba(votes)[voted], truth[voted])

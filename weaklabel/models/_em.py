@@ -20,7 +20,7 @@ FLOOR = 1e-9
 
 
 class EM:
-    """The M-step of :class:`LabelModel`: pattern log-weights and class silence log-weights."""
+    """The M-step of :class:`LabelModel`: pattern log-weights, and the class silence they imply."""
 
     def __init__(
         self,
@@ -29,12 +29,11 @@ class EM:
         unit_of_pattern: np.ndarray,
         shares: np.ndarray,
         indicator: sp.csr_matrix,
-        silent: np.ndarray,
         weights: np.ndarray,
     ) -> None:
         k = units.cardinality
         self.k, self.units, self.unit = k, units, unit_of_pattern
-        self.indicator, self.silent, self.weights = indicator, silent, weights
+        self.indicator, self.weights = indicator, weights
         self.s, self.a0 = model.prior_strength, model.prior_accuracy
         self.pole = units.pole[unit_of_pattern]  # per pattern, -1 for general units
         total = float(weights.sum())
@@ -56,9 +55,6 @@ class EM:
         single = np.array([len(members) == 1 for members in units.members])[unit_of_pattern]
         joint_prior = score / np.maximum(norm[unit_of_pattern], FLOOR)
         self.general_prior = np.where(single[:, None], score, joint_prior)
-        self.silence_prior = (silent.T @ weights) / max(total, FLOOR)
-        self.has_group = np.zeros(k, dtype=bool)
-        self.has_group[units.pole[units.pole >= 0]] = True
         one_sided_rows = indicator[:, self.pole < 0].getnnz(axis=1) == 0
         self.weak_weight = float(weights[one_sided_rows].sum())
 
@@ -94,11 +90,23 @@ class EM:
             weights[gen] = np.log(
                 np.maximum((counts[gen] + s * self.general_prior[gen]) / denom, FLOOR)
             )
-        # silence of each class's one-sided LFs
-        silent_counts = self.silent.T @ wq  # [c, y]
-        rate = (silent_counts + s * self.silence_prior[:, None]) / (totals[None, :] + s)
-        silence = np.where(self.has_group[:, None], np.log(np.maximum(rate, FLOOR)), 0.0)
-        return weights, silence
+        return weights, self.silence(weights)
+
+    def silence(self, weights: np.ndarray) -> np.ndarray:
+        """``[c, y]``: log P(no one-sided LF of class c fires | y), from the LFs' own rates.
+
+        The class's LFs are taken to fall silent independently given ``y``, so the group's silence
+        is the product of each unit's ``1 - P(fires | y)`` (a unit fires with the summed
+        probability of its patterns). A free rate per class and ``y``, fitted on the voted rows,
+        used to run to zero: the rows voted only by other classes' LFs went to those classes,
+        which then made a class's own silence near-impossible evidence against it.
+        """
+        fire = np.zeros((self.units.n_units, self.k))
+        np.add.at(fire, self.unit, np.exp(weights))
+        one = np.flatnonzero(self.units.pole >= 0)
+        silence = np.zeros((self.k, self.k))
+        np.add.at(silence, self.units.pole[one], np.log(np.clip(1.0 - fire[one], FLOOR, 1.0)))
+        return silence
 
 
 def accelerated_fixed_point(

@@ -39,8 +39,9 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
       matrix; how often they vote does not depend on the class. Its smoothing prior spreads over
       all k votes, so a worker seen voting only two classes is not taken to be certain of them.
     - **Silence counts once per class**: when none of the one-sided LFs of a class fired on a row,
-      that is evidence against the class, with a probability learned per class. Counting silence
-      per class rather than per LF keeps overlapping or duplicated LFs from multiplying it.
+      that is evidence against the class: the probability that none of them fires, from their own
+      rates. Counting silence per class rather than per LF keeps the silent members of a class
+      whose other LFs fired from multiplying it (overlapping or duplicated LFs).
     - **Dependencies**: LFs joined in ``fit(..., dependencies=G)`` form one unit whose joint vote
       pattern is a single outcome, so correlated LFs are not double-counted.
     - **Class balance**: estimated, with a Dirichlet prior toward uniform whose weight is
@@ -261,7 +262,7 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
         shares = patterns.vote_shares(units)
         q = self._initial_posteriors(sample)
         q[clamp[0]] = clamp[1]
-        em = EM(self, units, patterns.unit_of_pattern, shares, indicator, silent, weights)
+        em = EM(self, units, patterns.unit_of_pattern, shares, indicator, weights)
         pi_strength = self.balance_prior * em.weak_weight / k
 
         def em_step(current: np.ndarray) -> np.ndarray:
