@@ -8,6 +8,7 @@ from weaklabel.analysis import expected_calibration_error
 from weaklabel.datasets import (
     make_crowd_votes,
     make_keyword_votes,
+    make_one_sided_votes,
     make_random_lf_votes,
     make_votes,
 )
@@ -210,6 +211,23 @@ def test_the_cli_refuses_a_hopeless_cardinality_in_one_paragraph(monkeypatch, tm
     assert code == 1 and err.count("\n") == 1
     assert "32,000 classes needs about" in err and "Traceback" not in err
     assert not (tmp_path / "m.json").exists()
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_a_class_silence_follows_its_lfs_rates(seed):
+    # five one-sided LFs per class, independent given the class: on 7-16% of a class's voted rows
+    # none of its own LFs fired. A free silence rate fitted on the voted rows ran to 0.001 (those
+    # rows went to the other class), so a class's silence was near-certain evidence against it
+    votes, truth = make_one_sided_votes(5000, random_state=seed)
+    model = LabelModel(progress=False, random_state=0).fit(votes)
+    pole = votes.polarity().argmax(axis=1)
+    fired = np.asarray(votes.one_hot().todense()).reshape(votes.n_rows, votes.n_lfs, -1).sum(2) > 0
+    voted = fired.any(axis=1)
+    for c in range(2):
+        rows = voted & (truth == c)
+        empirical = float((~fired[rows][:, pole == c].any(axis=1)).mean())
+        learned = float(np.exp(model.silence_weights_[c, c]))
+        assert empirical / 3 < learned < empirical * 3
 
 
 # -- tempered confidence ------------------------------------------------------------------------
