@@ -101,7 +101,7 @@ def query(
     >>> model = LabelModel(progress=False).fit(votes)
     >>> chosen = query(votes, model, 3, random_state=0)
     >>> chosen[["row", "strategy", "n_similar"]].values.tolist()
-    [[8, 'margin', 25], [75, 'margin', 25], [26, 'margin', 25]]
+    [[10, 'margin', 25], [75, 'margin', 25], [25, 'margin', 25]]
     >>> again = query(votes, model, 2, labeled=chosen["row"], random_state=0)
     >>> bool(again["row"].isin(chosen["row"]).any())  # labeled rows are never chosen again
     False
