@@ -101,12 +101,17 @@ class EM:
         used to run to zero: the rows voted only by other classes' LFs went to those classes,
         which then made a class's own silence near-impossible evidence against it.
         """
-        fire = np.zeros((self.units.n_units, self.k))
-        np.add.at(fire, self.unit, np.exp(weights))
         one = np.flatnonzero(self.units.pole >= 0)
         silence = np.zeros((self.k, self.k))
-        np.add.at(silence, self.units.pole[one], np.log(np.clip(1.0 - fire[one], FLOOR, 1.0)))
+        quiet = 1.0 - self.fire_rates(weights)[one]
+        np.add.at(silence, self.units.pole[one], np.log(np.clip(quiet, FLOOR, 1.0)))
         return silence
+
+    def fire_rates(self, weights: np.ndarray) -> np.ndarray:
+        """``[unit, y]``: P(the unit fires | y), the summed probability of its patterns."""
+        fire = np.zeros((self.units.n_units, self.k))
+        np.add.at(fire, self.unit, np.exp(weights))
+        return fire
 
 
 def accelerated_fixed_point(

@@ -83,9 +83,7 @@ def vote_temperature(
     event_weight = row_weight[event_row]
     # one-sided units that stayed silent: P(silent | y) = 1 - P(fires | y)
     one = np.flatnonzero(pole >= 0)
-    fire = np.zeros((len(pole), logits.shape[1]))
-    np.add.at(fire, unit_of_pattern, np.exp(pattern_weights))
-    p_silent = np.clip(1.0 - fire[one], _TINY, 1.0)  # (n_one, k)
+    p_silent = np.clip(1.0 - em.fire_rates(pattern_weights)[one], _TINY, 1.0)  # (n_one, k)
     membership = sp.csr_matrix(
         (np.ones(len(unit_of_pattern)), (np.arange(len(unit_of_pattern)), unit_of_pattern)),
         shape=(len(unit_of_pattern), len(pole)),
