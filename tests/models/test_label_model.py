@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from weaklabel import DataError, ParameterError, VoteMatrix
+from weaklabel import ABSTAIN, DataError, ParameterError, VoteMatrix
 from weaklabel.analysis import expected_calibration_error
 from weaklabel.datasets import (
     make_crowd_votes,
@@ -221,7 +221,7 @@ def test_a_class_silence_follows_its_lfs_rates(seed):
     votes, truth = make_one_sided_votes(5000, random_state=seed)
     model = LabelModel(progress=False, random_state=0).fit(votes)
     pole = votes.polarity().argmax(axis=1)
-    fired = np.asarray(votes.one_hot().todense()).reshape(votes.n_rows, votes.n_lfs, -1).sum(2) > 0
+    fired = votes.to_dense() != ABSTAIN
     voted = fired.any(axis=1)
     for c in range(2):
         rows = voted & (truth == c)
