@@ -246,8 +246,12 @@ class BaseLabelModel(VoteChecks):
         VoteMatrix read with the model's number of classes.
         """
         probs = self._proba(expand(votes, self.confidence_cuts_))
-        probs[votes.votes_per_row() == 0] = self.class_balance_
+        probs[votes.votes_per_row() == 0] = self._unvoted_proba()
         return probs
+
+    def _unvoted_proba(self) -> np.ndarray:
+        """What a row without votes gets: ``class_balance_``, unless a model learns better."""
+        return self.class_balance_
 
     def _pattern_gold(self, votes: VoteMatrix, gold: np.ndarray | None) -> PatternGold:
         """What the gold labels say about each vote pattern (see :mod:`weaklabel.models._gold`)."""

@@ -11,16 +11,18 @@ from scipy.special import softmax
 from weaklabel._core.params import Boolean, Constraint, Interval, Options
 from weaklabel._core.random import check_random_state
 from weaklabel._votes.distributed import DaskVoteMatrix
+from weaklabel._votes.gold import UNKNOWN
 from weaklabel._votes.matrix import VoteMatrix
 from weaklabel.exceptions import ConvergenceWarning
 from weaklabel.models._base import CHANCE, BaseLabelModel
-from weaklabel.models._em import EM, accelerated_fixed_point
+from weaklabel.models._em import EM, accelerated_fixed_point, initial_posteriors
 from weaklabel.models._emissions import EmissionsMixin, marginal_emissions
 from weaklabel.models._gold_weight import GOLD_WEIGHTS, choose_gold_weight
-from weaklabel.models._persistence import check_finite, check_shapes
+from weaklabel.models._persistence import as_class_balance, check_finite, check_shapes
 from weaklabel.models._sample import dask_fit_sample, fit_rows
 from weaklabel.models._temperature import check_temperature, vote_temperature
 from weaklabel.models._units import Units, lookup, make_units
+from weaklabel.models._unvoted import unvoted_proba, voted_balance
 
 __all__ = ["LabelModel"]
 
@@ -61,8 +63,9 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
       (:mod:`weaklabel.models._gold_weight`); then every model's predictions on the patterns of
       the gold rows are updated by the labels (:mod:`weaklabel.models._gold`).
 
-    A row where every LF abstained gets ``class_balance_``: without any vote there is no heuristic
-    evidence about it, and the prior keeps it visibly uncertain (a confidence filter drops it).
+    A row where every LF abstained gets ``unvoted_proba_``: the silence of every one-sided LF is
+    evidence too, weighed with the voted rows' class balance as EM's rates see it
+    (:mod:`weaklabel.models._unvoted`). It stays visibly uncertain (a confidence filter drops it).
 
     Parameters
     ----------
@@ -87,11 +90,9 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
         Start EM from majority vote, or from the method-of-moments estimate
         (:class:`~weaklabel.models.MomentsModel`).
     max_fit_rows : int or None
-        Rows with the same votes are fitted once, with a weight. When more than ``max_fit_rows``
-        distinct rows remain, EM runs on a random sample of that many (drawn with
-        ``random_state``); None fits on all of them. On Dask votes the distinct rows are counted
-        on the cluster and only this sample is gathered; when it has to be drawn, it is drawn there
-        (a seeded uniform sample of the distinct rows, not the same rows as in memory).
+        Rows with the same votes are fitted once, with a weight; past ``max_fit_rows`` distinct
+        rows, EM runs on a seeded sample of that many (None: all). On Dask votes the rows are
+        counted, and the sample drawn, on the cluster (not the same rows as in memory).
     temper : bool
         Temper the posterior by the learned ``temperature_`` (see above); False keeps the raw
         product of the LFs' likelihood ratios (``temperature_ == 1``).
@@ -106,6 +107,8 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
     ----------
     class_balance_ : ndarray of shape (k,)
         Estimated class prior.
+    unvoted_proba_ : ndarray of shape (k,)
+        The class probabilities of a row without votes.
     emissions_ : ndarray of shape (m, k, k)
         ``emissions_[j, y, c]``: how often LF ``j`` votes ``c`` on rows of class ``y`` that
         carry votes.
@@ -129,7 +132,7 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
     >>> model = LabelModel(cardinality=2, progress=False).fit(votes)
     >>> model.predict(votes)[:4].tolist()
     [1, 1, 0, 0]
-    >>> bool((model.predict_proba(votes)[4] == model.class_balance_).all())
+    >>> bool((model.predict_proba(votes)[4] == model.unvoted_proba_).all())
     True
     """
 
@@ -155,6 +158,7 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
         "pattern_weights_",
         "silence_weights_",
         "temperature_",
+        "unvoted_proba_",
     )
 
     def __init__(
@@ -207,7 +211,9 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
             random_state=self.random_state,
             owner=type(self).__name__,
         )
-        self._fit_sample(units, sample, weights, clamp, balance)
+        labeled = np.zeros(votes.n_rows, dtype=bool) if gold is None else gold != UNKNOWN
+        unvoted = float(((votes.votes_per_row() == 0) & ~labeled).sum())
+        self._fit_sample(units, sample, weights, clamp, balance, unvoted)
         self.gold_weight_ = weight
 
     def _gold_weight(
@@ -239,7 +245,8 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
             votes, self.max_fit_rows, random_state=self.random_state, owner=owner
         )
         clamp = (np.zeros(0, dtype=np.int64), np.zeros((0, self.cardinality)))
-        self._fit_sample(units, sample, weights, clamp, balance)
+        unvoted = max(float(votes.n_rows) - float(weights.sum()), 0.0)
+        self._fit_sample(units, sample, weights, clamp, balance, unvoted)
 
     def _fit_bytes(self, n_rows: int, n_lfs: int) -> float:
         rows = n_rows if self.max_fit_rows is None else min(n_rows, self.max_fit_rows)
@@ -253,14 +260,15 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
         weights: np.ndarray,
         clamp: tuple[np.ndarray, np.ndarray],
         balance: np.ndarray | None,
+        unvoted_rows: float,
     ) -> None:
-        """EM on the rows of ``sample``, each standing for ``weights`` rows; ``clamp`` fixes q."""
+        """EM on ``sample``'s rows, each standing for ``weights`` rows, then ``unvoted_rows``."""
         k = self.cardinality
         patterns = units.patterns(sample)
         indicator = patterns.indicator
         silent = patterns.group_silent.astype(np.float64)
         shares = patterns.vote_shares(units)
-        q = self._initial_posteriors(sample)
+        q = initial_posteriors(sample, k, init=self.init, random_state=self.random_state)
         q[clamp[0]] = clamp[1]
         em = EM(self, units, patterns.unit_of_pattern, shares, indicator, weights)
         pi_strength = self.balance_prior * em.weak_weight / k
@@ -296,24 +304,17 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
         self.unit_poles_ = units.pole
         self.emissions_ = marginal_emissions(sample, wq, totals, k)
         self.temperature_ = 1.0
+        evidence = indicator @ self.pattern_weights_ + silent @ self.silence_weights_
         if self.temper:
-            logits = indicator @ self.pattern_weights_ + silent @ self.silence_weights_
             rng = check_random_state(self.random_state, owner=type(self).__name__)
-            logits = logits + np.log(self.class_balance_)
+            logits = evidence + np.log(self.class_balance_)
             self.temperature_ = vote_temperature(em, logits, q, self.pattern_weights_, rng=rng)
+        n = len(weights) - len(clamp[0])  # the unlabeled rows come first
+        if balance is None:
+            balance = voted_balance(evidence[:n], weights[:n], self.class_balance_)
+        share = float(weights[:n].sum()) / max(float(weights[:n].sum()) + unvoted_rows, 1.0)
+        self.unvoted_proba_ = unvoted_proba(em, self.pattern_weights_, balance, voted_share=share)
         self.n_fit_rows_ = sample.n_rows
-
-    def _initial_posteriors(self, sample: VoteMatrix) -> np.ndarray:
-        k = self.cardinality
-        if self.init == "moments":
-            from weaklabel.models._moments import MomentsModel
-
-            return MomentsModel(k, random_state=self.random_state).fit(sample).predict_proba(sample)
-        counts = np.zeros((sample.n_rows, k))
-        observed = sample.class_counts()
-        counts[:, : observed.shape[1]] = observed[:, :k]
-        totals = counts.sum(axis=1, keepdims=True)
-        return np.where(totals > 0, counts / np.maximum(totals, 1.0), 1.0 / k)
 
     # -- predict ----------------------------------------------------------------------------------
 
@@ -332,6 +333,9 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
             silent = patterns.group_silent.astype(np.float64)
         logits = logits + silent @ self.silence_weights_ + np.log(self.class_balance_)
         return softmax(logits / self.temperature_, axis=1)
+
+    def _unvoted_proba(self) -> np.ndarray:
+        return self.unvoted_proba_
 
     def _units(self) -> Units:
         return Units(
@@ -365,11 +369,14 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
         self.pattern_weights_ = np.asarray(state["pattern_weights_"], dtype=np.float64)
         self.silence_weights_ = np.asarray(state["silence_weights_"], dtype=np.float64)
         self.temperature_ = state["temperature_"]
+        self.unvoted_proba_ = np.asarray(state["unvoted_proba_"], dtype=np.float64)
 
     def _check_state(self, n_lfs: int) -> None:
         k = self.cardinality
         check_finite(self, ("emissions_", "pattern_weights_", "silence_weights_"))
         self.temperature_ = check_temperature(self.temperature_)
+        if as_class_balance(self.unvoted_proba_, k) is None:
+            raise ValueError(f"unvoted_proba_ must hold {k} positive probabilities summing to 1")
         members = sorted(j for unit in self.units_ for j in unit)
         if members != list(range(n_lfs)):
             raise ValueError(f"units_ must hold every LF position 0..{n_lfs - 1} exactly once")
