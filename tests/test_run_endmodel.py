@@ -55,7 +55,7 @@ def test_the_end_model_labels_every_row_and_both_models_probabilities_are_kept(e
         assert r["label_model_probs"] is not None
         assert r["label"] == max(r["probs"], key=r["probs"].get)
     # the end model is not the label model: on rows no LF voted for, the label model only has
-    # the class prior (one value for all of them) and the end model reads each text
+    # one distribution for all of them, and the end model reads each text
     votes = VoteMatrix.load(end_run / "votes.npz")
     uncovered = np.flatnonzero(votes.votes_per_row() == 0)
     assert len(uncovered) > 10
@@ -191,7 +191,7 @@ def test_without_scikit_learn_the_run_names_the_extra_and_the_way_around(
 
 def test_a_real_end_model_run_exports_its_sources(end_run, tmp_path):
     result = export(end_run, tmp_path / "ds", drop_uncovered=True, progress=False)
-    # drop_uncovered removes only rows labeled by the class prior: the end model read them
+    # drop_uncovered removes only rows labeled without votes: the end model read them
     assert result.removed.get("uncovered", 0) == 0
     assert result.sources["end-model"] == sum(result.rows.values())
     card = (tmp_path / "ds" / "README.md").read_text()

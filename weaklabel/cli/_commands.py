@@ -272,10 +272,10 @@ def _report_run(args: argparse.Namespace, result: JobResult) -> None:
         n_gold = int(scores["n_gold"].iloc[0])
         coverage = float(scores["coverage"].iloc[0])
         uncovered = (
-            "the label model gives rows with no vote the class prior, the end model reads "
-            "their text"
+            "the label model gives the rows with no vote one distribution, the end model "
+            "reads their text"
             if result.end_model is not None
-            else "rows with no vote get the class prior"
+            else "the rows with no vote get one distribution"
         )
         print(
             f"Accuracy against gold over all {n_gold:,} rows with a gold label "
