@@ -1,8 +1,8 @@
 """The report's calibration block: ECE card, reliability diagram and bin table, against gold.
 
 It scores the probabilities the report shows (``build_report``'s ``probs``, the ones its labels
-and accuracy come from) on the gold rows that have at least one vote: rows without a vote get
-the class prior whatever their text, and would pile into one bin that says nothing about the
+and accuracy come from) on the gold rows that have at least one vote: rows without a vote all get
+one distribution whatever their text, and would pile into one bin that says nothing about the
 LFs. Labels break ties as the model's ``predict`` does.
 """
 
