@@ -65,7 +65,7 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
 
     A row where every LF abstained gets ``unvoted_proba_``: the silence of every one-sided LF is
     evidence too, weighed with the voted rows' class balance as EM's rates see it
-    (:mod:`weaklabel.models._unvoted`). It stays visibly uncertain (a confidence filter drops it).
+    (:mod:`weaklabel.models._unvoted`). Its confidence is at most the share of such rows it gets.
 
     Parameters
     ----------
