@@ -3,10 +3,10 @@
 :func:`final_labels` trains the end model (:class:`weaklabel.endmodel.EndModel`) on the label
 model's probabilities, with the annotated rows as one-hot targets (people's labels train it
 too), cross-fitted so that no row's probabilities come from a model that saw its own target.
-Rows that no LF voted on and no one annotated are left out of training (their target is the
-class prior, which says nothing about their text; with it, the more honest the label model's
-probabilities elsewhere, the more the prior pulled every text toward the majority class); the
-end model labels them.
+Rows that no LF voted on and no one annotated are left out of training (their target is one
+distribution for all of them, which says nothing about their text; with it, the more honest the
+label model's probabilities elsewhere, the more it pulled every text toward one class); the end
+model labels them.
 :func:`weaklabel.endmodel.combine` then picks each row's probabilities by its policy, and the
 annotated rows keep people's label (``source: gold``).
 """
@@ -134,7 +134,7 @@ def _info(
         "gold_rows": int(known.sum()),
         "cv_log_loss": _float(getattr(end, "cv_log_loss_", None)),
         "cv_agreement": _float(getattr(end, "cv_agreement_", None)),
-        # on the rows an LF voted on (elsewhere the label model only has the class prior)
+        # on the rows an LF voted on (elsewhere the label model has one guess for all rows)
         "agreement_with_label_model": _float(agree[covered].mean() if covered.any() else None),
         "rows_without_text": int(missing),
     }

@@ -259,8 +259,8 @@ class CardFacts:
             "## Known limits",
             "",
             "- The labels are machine-generated from heuristics: they hold errors, and the errors "
-            "follow the labeling functions' blind spots (rows no rule covers are labeled from the "
-            "class balance alone"
+            "follow the labeling functions' blind spots (rows no rule covers all get one guess, "
+            "the class mix of rows where every rule stayed silent"
             + (f"; {uncovered:.1%} of the run's rows had no vote" if uncovered > 0 else "")
             + ").",
             "- `confidence` and `probs` are the model's estimates, not measured accuracies; "
