@@ -11,7 +11,6 @@ from scipy.special import softmax
 from weaklabel._core.params import Boolean, Constraint, Interval, Options
 from weaklabel._core.random import check_random_state
 from weaklabel._votes.distributed import DaskVoteMatrix
-from weaklabel._votes.gold import UNKNOWN
 from weaklabel._votes.matrix import VoteMatrix
 from weaklabel.exceptions import ConvergenceWarning
 from weaklabel.models._base import CHANCE, BaseLabelModel
@@ -202,7 +201,7 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
         k = self.cardinality
         units = make_units(votes, dependencies, cardinality=k, owner=type(self).__name__)
         weight = self._gold_weight(votes, gold, balance, dependencies)
-        sample, weights, clamp = fit_rows(
+        sample, weights, clamp, unvoted = fit_rows(
             votes,
             gold,
             cardinality=self.cardinality,
@@ -211,8 +210,6 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
             random_state=self.random_state,
             owner=type(self).__name__,
         )
-        labeled = np.zeros(votes.n_rows, dtype=bool) if gold is None else gold != UNKNOWN
-        unvoted = float(((votes.votes_per_row() == 0) & ~labeled).sum())
         self._fit_sample(units, sample, weights, clamp, balance, unvoted)
         self.gold_weight_ = weight
 

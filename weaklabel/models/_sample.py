@@ -39,15 +39,17 @@ def fit_rows(
     max_rows: int | None,
     random_state: RandomState,
     owner: str,
-) -> tuple[VoteMatrix, np.ndarray, tuple[np.ndarray, np.ndarray]]:
-    """Rows EM runs on (distinct voted rows, then gold rows), their weights, and the clamp.
+) -> tuple[VoteMatrix, np.ndarray, tuple[np.ndarray, np.ndarray], float]:
+    """Rows EM runs on (distinct voted rows, then gold rows), their weights, the clamp, and the
+    number of unlabeled rows without votes (left out).
 
     When more than ``max_rows`` distinct voted rows remain, a seeded sample of that many stands
     for all of them. Each gold row weighs at least one row, together ``gold_weight`` times the
     unlabeled rows; the clamp (row positions, one-hot rows) fixes their posteriors to the gold.
     """
     labeled = np.zeros(votes.n_rows, dtype=bool) if gold is None else gold != UNKNOWN
-    free = np.flatnonzero((votes.votes_per_row() > 0) & ~labeled)
+    voted = votes.votes_per_row() > 0
+    free = np.flatnonzero(voted & ~labeled)
     first, counts = distinct_rows(votes, free)
     if max_rows is not None and len(first) > max_rows:
         rng = check_random_state(random_state, owner=owner)
@@ -62,7 +64,8 @@ def fit_rows(
     clamp_q = np.zeros((len(gold_rows), cardinality))
     if gold is not None:
         clamp_q[np.arange(len(gold_rows)), gold[gold_rows]] = 1.0
-    return votes[rows], weights, (clamp_rows, clamp_q)
+    unvoted = float((~voted & ~labeled).sum())
+    return votes[rows], weights, (clamp_rows, clamp_q), unvoted
 
 
 def dask_fit_sample(
