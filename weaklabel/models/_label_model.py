@@ -64,7 +64,7 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
 
     A row where every LF abstained gets ``unvoted_proba_``: the silence of every one-sided LF is
     evidence too, weighed with the voted rows' class balance as EM's rates see it
-    (:mod:`weaklabel.models._unvoted`). Its confidence is at most the share of such rows it gets.
+    (:mod:`weaklabel.models._unvoted`); it is only as right as EM's fit of the voted rows.
 
     Parameters
     ----------

@@ -17,8 +17,11 @@ class, which is what the rates need but which hands a rare class (trec's ABBR, 2
 a sixth of them. With a ``class_balance`` given to ``fit``, ``π`` is that.
 
 Measured on the rows without votes of the sets the model was fitted on (the rows a user labels),
-this picks the majority class on every set measured where the class balance did not (the demo:
-84% right instead of 16%); the confidence stays below the accuracy (0.54 on the demo's).
+this picks their majority class on the nine sets measured, three of them where the class balance
+did not (the demo: 84% right instead of 16%), with a confidence below its accuracy (0.54 on the
+demo's). It inherits EM's fit of the voted rows: where that is off (LFs for one class only, with
+false fires on the other) the rows without votes are confidently wrong, see "Rows without votes"
+in docs/label_models.md.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy.special import softmax
 
-from weaklabel.models._em import accelerated_fixed_point
+from weaklabel.models._em import FLOOR, accelerated_fixed_point
 
 if TYPE_CHECKING:
     from weaklabel.models._em import EM
@@ -38,7 +41,6 @@ __all__ = ["unvoted_proba", "voted_balance"]
 #: Most steps of the class-prior EM (SQUAREM-accelerated); it stops once no share moves by ``_TOL``.
 _MAX_ROUNDS = 500
 _TOL = 1e-7
-_FLOOR = 1e-12
 
 
 def unvoted_proba(
@@ -52,8 +54,8 @@ def unvoted_proba(
     """
     one = np.flatnonzero(em.units.pole >= 0)
     fire = em.fire_rates(pattern_weights)[one] * voted_share
-    silent = np.log(np.clip(1.0 - fire, _FLOOR, 1.0)).sum(axis=0)
-    return softmax(np.log(np.maximum(prior, _FLOOR)) + silent)
+    silent = np.log(np.clip(1.0 - fire, FLOOR, 1.0)).sum(axis=0)
+    return softmax(np.log(np.maximum(prior, FLOOR)) + silent)
 
 
 def voted_balance(logits: np.ndarray, weights: np.ndarray, start: np.ndarray) -> np.ndarray:
@@ -65,7 +67,7 @@ def voted_balance(logits: np.ndarray, weights: np.ndarray, start: np.ndarray) ->
     """
 
     def step(prior: np.ndarray) -> np.ndarray:
-        posterior = softmax(logits + np.log(np.maximum(prior, _FLOOR)), axis=1)
+        posterior = softmax(logits + np.log(np.maximum(prior, FLOOR)), axis=1)
         mass = weights @ posterior + 1.0
         return (mass / mass.sum())[None, :]
 
