@@ -88,7 +88,10 @@ MODEL_CASES: dict[str, tuple[Callable[..., str], str]] = {
     "cardinality-of-other-size": (_param("cardinality", 4), "hold 4 positive probabilities"),
     "array-wrong-shape": (_edit(_shorter_array), "has shape"),
     "missing-state": (_edit(_drop_state), "has no learned state"),
-    "incomplete-state": (_edit(_drop_last_state), "learned state is incomplete"),
+    "incomplete-state": (
+        _edit(_drop_last_state),
+        "missing (a file saved by an older weaklabel, or edited); fit and save the model again",
+    ),
     "model-type-a-list": (
         _edit(lambda d, c: d.__setitem__("model", [c.__name__])),
         "unknown model type",

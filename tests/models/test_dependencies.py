@@ -365,3 +365,40 @@ def test_units_of_many_classes_stay_within_int64_keys():
     n_lfs, k = 300, 5000
     size = max_unit_size(n_lfs, k)
     assert (k + 1) ** size * n_lfs < 2**63
+
+
+def _nested_ham_lfs(seed: int) -> tuple[VoteMatrix, np.ndarray]:
+    """A broad "ham" LF, rare ham LFs that fire only where it fires (narrower keywords of the
+    same list), and three "spam" LFs; 85% ham."""
+    rng = np.random.default_rng(seed)
+    n = 4000
+    truth = (rng.random(n) < 0.15).astype(int)  # 1 = spam
+    ham = truth == 0
+    dense = np.full((n, 8), -1)
+    broad = np.where(ham, rng.random(n) < 0.4, rng.random(n) < 0.05)
+    dense[broad, 0] = 0
+    for j, rate in ((1, 0.08), (2, 0.03), (3, 0.02), (4, 0.01)):
+        dense[broad & ham & (rng.random(n) < rate), j] = 0
+    for j in (5, 6, 7):
+        dense[np.where(ham, rng.random(n) < 0.01, rng.random(n) < 0.3), j] = 1
+    names = ["broad", *(f"narrow_{j}" for j in range(1, 5)), "spam_1", "spam_2", "spam_3"]
+    return VoteMatrix.from_dense(dense, cardinality=2, lf_names=names), truth
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_no_pattern_of_a_joint_one_sided_unit_is_evidence_against_its_class(seed):
+    # A joint unit's rare patterns are seldom seen off its class; their shares there must lean
+    # on the class's own shares, not on a uniform guess that made them evidence for "spam".
+    votes, truth = _nested_ham_lfs(seed)
+    graph = nx.Graph([("broad", f"narrow_{j}") for j in range(1, 5)])
+    model = LabelModel(progress=False, random_state=0).fit(votes, dependencies=graph)
+    assert sorted(map(sorted, model.units_))[0] == [0, 1, 2, 3, 4]
+    keys = np.asarray(model.vocabulary_)
+    unit_patterns = model._units().patterns(votes, vocabulary=keys)
+    joint = np.flatnonzero(model.unit_poles_[unit_patterns.unit_of_pattern] == 0)
+    weights = model.pattern_weights_[joint]
+    assert (weights[:, 0] >= weights[:, 1]).all(), weights
+    dense = votes.to_dense()
+    nested = (dense[:, 1:5] >= 0).any(axis=1) & (dense[:, 5:] < 0).all(axis=1)
+    assert (truth[nested] == 0).all()
+    assert (model.predict(votes)[nested] == 0).all()

@@ -77,12 +77,16 @@ class EM:
             e = np.minimum(e, r)
             n_pat = self.n_patterns_of_unit[u]
             theta_pole = (counts[one, c] + 0.5) / (fired_pole + 0.5 * n_pat)
-            theta_other = (counts[one].sum(axis=1) - counts[one, c] + 0.5) / (
+            # Off its pole a unit fires rarely, so its patterns' shares there lean on the pole's
+            # shares; and, as e <= r for the unit, no pattern is likelier off the pole than on it
+            # (a joint unit's rare pattern is never evidence against the unit's class).
+            theta_other = (counts[one].sum(axis=1) - counts[one, c] + 0.5 * n_pat * theta_pole) / (
                 fired_other + 0.5 * n_pat
             )
-            log_other = np.log(np.maximum(e * theta_other, FLOOR))
+            log_pole = np.log(np.maximum(r * theta_pole, FLOOR))
+            log_other = np.minimum(np.log(np.maximum(e * theta_other, FLOOR)), log_pole)
             block = np.repeat(log_other[:, None], k, axis=1)
-            block[np.arange(len(c)), c] = np.log(np.maximum(r * theta_pole, FLOOR))
+            block[np.arange(len(c)), c] = log_pole
             weights[one] = block
         # general units: Dawid-Skene confusion over the unit's patterns
         gen = ~one

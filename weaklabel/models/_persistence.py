@@ -111,7 +111,10 @@ def from_dict(cls: type[BaseLabelModel], data: Any, *, source: str = "model") ->
         raise DataError(f"{source}: the model file has no learned state; fit and save it again.")
     missing = [name for name in target._state if name not in state]
     if missing:
-        raise DataError(f"{source}: the model's learned state is incomplete: {missing} missing.")
+        raise DataError(
+            f"{source}: the model's learned state is incomplete: {missing} missing (a file saved "
+            "by an older weaklabel, or edited); fit and save the model again."
+        )
     try:
         cuts = data.get("confidence_cuts", [[] for _ in model.lf_names_])  # none before 2026-12
         model.confidence_cuts_ = check_cuts(cuts, len(model.lf_names_))
