@@ -9,6 +9,7 @@ import scipy.sparse as sp
 from tqdm.auto import tqdm
 
 from weaklabel._votes.matrix import VoteMatrix
+from weaklabel.models._pooled import PooledPrior, pooled_prior
 from weaklabel.models._units import Units
 
 if TYPE_CHECKING:
@@ -58,6 +59,13 @@ class EM:
         self.general_prior = np.where(single[:, None], score, joint_prior)
         one_sided_rows = indicator[:, self.pole < 0].getnnz(axis=1) == 0
         self.weak_weight = float(weights[one_sided_rows].sum())
+        # lone general LFs (crowd workers): their confusion's prior is learned (_pooled)
+        self.lone = single & (self.pole < 0)
+        self.lone_unit = np.zeros(units.n_units, dtype=bool)
+        self.lone_unit[unit_of_pattern[self.lone]] = True
+        self.same = shares >= 1.0  # [pattern, y]: the pattern is one vote for y
+        self.pooled: PooledPrior | None = None
+        self.right = np.zeros((units.n_units, k))
 
     def m_step(self, wq: np.ndarray, totals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         k, s, unit, pole = self.k, self.s, self.unit, self.pole
@@ -95,7 +103,35 @@ class EM:
             weights[gen] = np.log(
                 np.maximum((counts[gen] + s * self.general_prior[gen]) / denom, FLOOR)
             )
+            self.right = np.zeros_like(per_unit)
+            np.add.at(self.right, unit[self.lone], counts[self.lone] * self.same[self.lone])
+            lone_total = per_unit * self.lone_unit[:, None]
+            self.pooled = pooled_prior(self.right, lone_total, strength=s, k=k)
+            if self.pooled is not None:
+                p = np.flatnonzero(self.lone)
+                u = unit[p]
+                rate = self.pooled.rates(counts[p], per_unit[u], self.right[u], u, self.same[p])
+                weights[p] = np.log(np.maximum(rate, FLOOR))
         return weights, self.silence(weights)
+
+    def held_out_rates(
+        self, p: np.ndarray, own: np.ndarray, counts: np.ndarray, unit_counts: np.ndarray
+    ) -> np.ndarray:
+        """``[event, y]``: P(general pattern ``p`` | y) with one row, of posterior ``own``, left
+        out of the counts (``counts`` per pattern, ``unit_counts`` per unit, from the last
+        M-step's posteriors)."""
+        u = self.unit[p]
+        rate = (counts[p] - own + self.s * self.general_prior[p]) / (
+            unit_counts[u] - own + self.s
+        )
+        if self.pooled is not None:
+            lone = self.lone[p]
+            pl, ul, ol = p[lone], u[lone], own[lone]
+            same = self.same[pl]
+            rate[lone] = self.pooled.rates(
+                counts[pl] - ol, unit_counts[ul] - ol, self.right[ul] - ol * same, ul, same
+            )
+        return rate
 
     def silence(self, weights: np.ndarray) -> np.ndarray:
         """``[c, y]``: log P(no one-sided LF of class c fires | y), from the LFs' own rates.

@@ -56,7 +56,7 @@ def vote_temperature(
     of each pattern given each class.
     """
     indicator, weights, unit_of_pattern = em.indicator, em.weights, em.unit
-    pole, general_prior, strength = em.units.pole, em.general_prior, em.s
+    pole = em.units.pole
     # general units' pattern counts, to leave each row out of its own unit's rates
     counts = np.asarray(indicator.T @ (weights[:, None] * posteriors))
     unit_counts = np.zeros((len(pole), counts.shape[1]))
@@ -76,9 +76,7 @@ def vote_temperature(
     emission = pattern_weights[event_pattern]
     general = pole[unit_of_pattern[event_pattern]] < 0
     p, own = event_pattern[general], posteriors[event_row[general]]
-    rate = (counts[p] - own + strength * general_prior[p]) / (
-        unit_counts[unit_of_pattern[p]] - own + strength
-    )
+    rate = em.held_out_rates(p, own, counts, unit_counts)
     emission[general] = np.log(np.maximum(rate, _TINY))
     event_weight = row_weight[event_row]
     # one-sided units that stayed silent: P(silent | y) = 1 - P(fires | y)

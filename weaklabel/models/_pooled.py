@@ -1,0 +1,123 @@
+"""How far a crowd worker's confusion matrix is shrunk toward the crowd's: a prior learned from
+the votes (empirical Bayes).
+
+A worker (or any LF that votes several classes, a *general* unit of
+:class:`~weaklabel.models.LabelModel`) seen on 30 items cannot have its 2 x 2 or 5 x 5 confusion
+matrix estimated well: EM then trusts the workers who happened to agree with the majority, and a
+worker with three answers gets rates that its own answers wrote. A fixed smoothing prior (an
+accuracy of ``prior_accuracy``, ``prior_strength`` pseudo-answers per class) is right for none
+of the crowds: too weak where workers barely differ, too strong where they differ a lot.
+
+With at least :data:`MIN_UNITS` general units the prior is learned from them instead, in two
+levels, each an accuracy that is shrunk by the spread the data show and no further:
+
+- a worker's overall accuracy ``a_w`` (its share of answers on the class EM puts the item in)
+  is drawn around the crowd's accuracy ``ā`` with a Beta prior of ``alpha`` pseudo-answers, where
+  ``alpha`` is read off how much more the workers' accuracies spread than their answer counts
+  alone would make them (method of moments of a beta-binomial);
+- its accuracy on items of class ``y`` is drawn around ``a_w`` with ``beta`` pseudo-answers, read
+  off the same way from how the per-class accuracies spread around each worker's own;
+- where it errs, which wrong class it answers keeps the fixed prior: ``prior_strength``
+  pseudo-answers spread evenly over the other classes.
+
+Neither strength goes below the fixed prior's (``k * prior_strength`` and ``prior_strength``), so
+the learned prior only ever shrinks more. Where workers barely differ, or have too few answers to
+tell apart, it shrinks each one to the crowd (weighted voting becomes majority voting with the
+class prior); where they differ clearly, the fixed prior's freedom is kept. The strengths are
+re-estimated at every EM step from the current posteriors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["MIN_UNITS", "PooledPrior", "pooled_prior"]
+
+#: Fewest general units the crowd's prior is learned from; with fewer the spread of their
+#: accuracies cannot be told from noise, and the fixed prior is kept.
+MIN_UNITS = 10
+#: Largest strength learned (pseudo-answers): the workers are then all the crowd's.
+MAX_STRENGTH = 1e4
+_TINY = 1e-12
+
+
+@dataclass(frozen=True)
+class PooledPrior:
+    """The learned prior of the general units' confusion matrices.
+
+    ``mean`` (n_units x k) is the prior accuracy of each unit on each class (each worker's own
+    overall accuracy, shrunk toward the crowd's), ``strength`` its weight in pseudo-answers per
+    class, ``off_strength`` the weight of the even split of a unit's errors over the other classes.
+    """
+
+    mean: np.ndarray
+    strength: float
+    off_strength: float
+
+    def rates(
+        self,
+        counts: np.ndarray,
+        total: np.ndarray,
+        right: np.ndarray,
+        unit: np.ndarray,
+        same: np.ndarray,
+    ) -> np.ndarray:
+        """``[pattern, y]``: P(the unit votes the pattern's class | y) for single-vote patterns.
+
+        ``counts[p, y]`` is the pattern's posterior count on class ``y``; ``total[p, y]`` and
+        ``right[p, y]`` the unit's count on class ``y`` and, of it, the votes for ``y``; ``same[p,
+        y]`` whether the pattern votes ``y``. (The temperature passes counts with one row left
+        out.)
+        """
+        k = counts.shape[1]
+        accuracy = (right + self.strength * self.mean[unit]) / (total + self.strength)
+        errors = total - right
+        share = (counts + self.off_strength / (k - 1)) / (errors + self.off_strength)
+        return np.where(same, accuracy, (1.0 - accuracy) * share)
+
+
+def pooled_prior(
+    right: np.ndarray, total: np.ndarray, *, strength: float, k: int
+) -> PooledPrior | None:
+    """The crowd's prior from each general unit's per-class counts, or None below MIN_UNITS.
+
+    ``total[u, y]``: unit ``u``'s posterior count of votes on items of class ``y``;
+    ``right[u, y]``: of those, the votes for ``y``. ``strength`` is the fixed prior's per class.
+    """
+    n = total.sum(axis=1)
+    units = n > 0
+    if units.sum() < MIN_UNITS:
+        return None
+    n_u, agree = n[units], right[units].sum(axis=1)
+    crowd = float(agree.sum() / n_u.sum())
+    lo, hi = 1.0 / k + 1e-3, 1.0 - 1e-3
+    crowd = min(max(crowd, lo), hi)
+    accuracy = agree / n_u
+    alpha = _strength(
+        spread=float(np.average((accuracy - crowd) ** 2, weights=n_u)),
+        noise=crowd * (1.0 - crowd) * len(n_u) / float(n_u.sum()),
+        variance=crowd * (1.0 - crowd),
+        least=k * strength,
+    )
+    own = (agree + alpha * crowd) / (n_u + alpha)  # each unit's overall accuracy, shrunk
+    seen = total[units] > 0
+    per_class = np.where(seen, right[units] / np.maximum(total[units], _TINY), 0.0)
+    weight = total[units][seen]
+    residual = (per_class - own[:, None])[seen]
+    beta = _strength(
+        spread=float(np.average(residual**2, weights=weight)),
+        noise=crowd * (1.0 - crowd) * int(seen.sum()) / float(weight.sum()),
+        variance=crowd * (1.0 - crowd),
+        least=strength,
+    )
+    mean = np.full(total.shape, crowd)
+    mean[units] = np.clip(own, lo, hi)[:, None]
+    return PooledPrior(mean=mean, strength=beta, off_strength=strength)
+
+
+def _strength(*, spread: float, noise: float, variance: float, least: float) -> float:
+    """Pseudo-answers of the Beta prior whose variance is the spread beyond sampling noise."""
+    excess = max(spread - noise, _TINY)
+    return float(np.clip(variance / excess - 1.0, least, MAX_STRENGTH))
