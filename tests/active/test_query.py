@@ -194,3 +194,28 @@ def test_end_model_strategy_needs_the_probabilities(votes, model):
 def test_bad_end_model_probs_are_refused(votes, model, probs, match):
     with pytest.raises(DataError, match=match):
         query(votes, model, 5, end_model_probs=probs)
+
+
+def test_rows_whose_lf_said_another_confidence_are_scored_apart():
+    # A classifier LF that says 0.95 or 0.55, beside an LF of 75% accuracy: the same votes at two
+    # confidence levels are two patterns for the model, with their own probabilities; grouped by
+    # their votes alone, every row took the probabilities of its group's first row.
+    rng = np.random.default_rng(0)
+    n = 3000
+    truth = rng.integers(0, 2, n)
+    sure = np.arange(n) % 2 == 0
+    said = np.where(rng.random(n) < np.where(sure, 0.9, 0.6), truth, 1 - truth)
+    other = np.where(rng.random(n) < 0.75, truth, 1 - truth)
+    votes = VoteMatrix(
+        np.tile(np.arange(n), 2), np.repeat([0, 1], n), np.concatenate([said, other]),
+        n_rows=n, cardinality=2, n_lfs=2,
+        confidences=np.concatenate([np.where(sure, 0.95, 0.55), np.ones(n)]),
+    )  # fmt: skip
+    model = LabelModel(progress=False, random_state=0).fit(votes)
+    assert model.confidence_cuts_[0]
+    probs = model.predict_proba(votes)
+    chosen = query(votes, model, 20, strategy="margin", random_state=0)
+    np.testing.assert_allclose(chosen["confidence"], probs[chosen["row"]].max(axis=1))
+    key = said * 4 + other * 2 + sure  # the votes, and the level the classifier said
+    same = [(key == key[row]).sum() for row in chosen["row"]]
+    assert chosen["n_similar"].tolist() == same

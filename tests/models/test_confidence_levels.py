@@ -110,3 +110,54 @@ def test_dependencies_between_split_lfs_join_their_levels(data):
     assert joined  # the two LFs' levels form units
     summary = lf_summary(votes, model=model)
     assert summary.loc[votes.lf_names[0], "dependencies"] == [votes.lf_names[1]]
+
+
+def _levelled_gold():
+    """A classifier LF that says 0.95 or 0.55 and an LF without confidences, a model fitted with
+    gold on 40 rows where the classifier said 0.95, and the unlabeled rows with the same votes:
+    said at 0.95, and at 0.55."""
+    rng = np.random.default_rng(0)
+    n = 3000
+    truth = rng.integers(0, 2, n)
+    sure = rng.random(n) < 0.5
+    said = np.where(rng.random(n) < np.where(sure, 0.9, 0.6), truth, 1 - truth)
+    other = rng.random(n) < 0.5
+    rows = np.concatenate([np.arange(n), np.flatnonzero(other)])
+    lfs = np.concatenate([np.zeros(n, dtype=int), np.ones(other.sum(), dtype=int)])
+    right = rng.random(n) < 0.75
+    labels = np.concatenate([said, np.where(right, truth, 1 - truth)[other]])
+    confidences = np.concatenate([np.where(sure, 0.95, 0.55), np.ones(other.sum())])
+    votes = VoteMatrix(rows, lfs, labels, n_rows=n, cardinality=2, n_lfs=2, confidences=confidences)
+    pattern = (said == 1) & ~other  # the classifier alone, voting 1
+    top, bottom = np.flatnonzero(pattern & sure), np.flatnonzero(pattern & ~sure)
+    gold = np.full(n, -1)
+    gold[top[:40]] = truth[top[:40]]
+    model = LabelModel(2, random_state=0, progress=False).fit(votes, gold=gold)
+    return votes, model, top[40:], bottom
+
+
+def test_gold_on_one_confidence_level_speaks_for_that_level_only():
+    # The same vote at another confidence is another pattern for the model: the gold labels of
+    # the top level's rows must not move the bottom level's (they did while gold was keyed by
+    # the votes alone).
+    votes, model, top, bottom = _levelled_gold()
+    assert model.confidence_cuts_[0]  # the classifier is split into levels
+    assert len(set(votes[top].row_hashes()) | set(votes[bottom].row_hashes())) == 1
+    assert set(model.pattern_hashes(votes[top])).isdisjoint(model.pattern_hashes(votes[bottom]))
+    probs, prior = model.predict_proba(votes), model.prior_proba(votes)
+    np.testing.assert_array_equal(probs[bottom], prior[bottom])
+    assert not np.allclose(probs[top], prior[top])
+
+
+def test_a_file_of_version_2_with_levelled_gold_is_refused(tmp_path):
+    _, model, _, _ = _levelled_gold()
+    model.save(tmp_path / "model.json")
+    saved = json.loads((tmp_path / "model.json").read_text())
+    saved["version"] = 2
+    (tmp_path / "old.json").write_text(json.dumps(saved))
+    with pytest.raises(DataError, match=r"old\.json: saved by an older weaklabel.*fit and save"):
+        load_model(tmp_path / "old.json")
+    # without gold, or without levels, a version-2 file still loads
+    saved["gold"] = None
+    (tmp_path / "no_gold.json").write_text(json.dumps(saved))
+    assert load_model(tmp_path / "no_gold.json").confidence_cuts_ == model.confidence_cuts_

@@ -2,7 +2,8 @@
 
 Active learning scores patterns, not rows: every row of a pattern gets the same probabilities
 from the model, and a gold label on one of them is evidence about all of them
-(:mod:`weaklabel.models._gold`). One sparse pass groups the rows (:meth:`VoteMatrix.row_hashes`);
+(:mod:`weaklabel.models._gold`). One sparse pass groups the rows by the votes as the model reads
+them (``BaseLabelModel.pattern_hashes``: an LF that states confidences votes one of its levels);
 the model predicts once per distinct pattern (or once per row, when nearly every row is distinct:
 then that is cheaper than copying the rows out).
 """
@@ -65,7 +66,7 @@ class Patterns:
 def group_patterns(votes: VoteMatrix, model: Any, labeled: np.ndarray) -> Patterns:
     """Group the rows of ``votes`` by pattern and predict once per pattern with ``model``."""
     hashes, first, of_row, counts = np.unique(
-        votes.row_hashes(), return_index=True, return_inverse=True, return_counts=True
+        model.pattern_hashes(votes), return_index=True, return_inverse=True, return_counts=True
     )
     n_free = counts - np.bincount(of_row[labeled], minlength=len(hashes))
     partial = Patterns(

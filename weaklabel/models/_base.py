@@ -233,17 +233,24 @@ class BaseLabelModel(VoteChecks):
         for start, chunk in self._chunks(votes):
             probs = self.prior_proba(chunk)
             if len(gold.patterns):
-                probs = gold.apply(chunk.row_hashes(), probs)
+                probs = gold.apply(self.pattern_hashes(chunk), probs)
             out[start : start + chunk.n_rows] = probs
         return out
+
+    def pattern_hashes(self, votes: VoteMatrix) -> np.ndarray:
+        """A 64-bit hash of each row's votes as the model reads them: the same votes, and for an
+        LF split into confidence levels the same level. Rows with one hash get the same
+        probabilities, and a gold label on one of them speaks for all of them."""
+        return expand(votes, self.confidence_cuts_).row_hashes()
 
     def prior_proba(self, votes: VoteMatrix) -> np.ndarray:
         """The model's own probabilities, before what gold labels say about each vote pattern.
 
         ``predict_proba`` takes them as the prior that the gold labels given to ``fit`` update
         (see :mod:`weaklabel.models._gold`); active learning weighs what one more label would
-        change against them. Rows without votes get ``class_balance_``. ``votes`` must be a
-        VoteMatrix read with the model's number of classes.
+        change against them. Rows without votes get what ``_unvoted_proba`` says
+        (``class_balance_``, or ``LabelModel.unvoted_proba_``). ``votes`` must be a VoteMatrix
+        read with the model's number of classes.
         """
         probs = self._proba(expand(votes, self.confidence_cuts_))
         probs[votes.votes_per_row() == 0] = self._unvoted_proba()
@@ -259,7 +266,7 @@ class BaseLabelModel(VoteChecks):
             return PatternGold.empty(self.cardinality)
         rows = np.flatnonzero(gold != UNKNOWN)
         labeled = votes[rows]
-        return PatternGold.fit(labeled.row_hashes(), gold[rows], self.prior_proba(labeled))
+        return PatternGold.fit(self.pattern_hashes(labeled), gold[rows], self.prior_proba(labeled))
 
     def _set_gold(self, gold: PatternGold) -> None:
         self.gold_patterns_ = gold.patterns

@@ -121,9 +121,7 @@ class EM:
         out of the counts (``counts`` per pattern, ``unit_counts`` per unit, from the last
         M-step's posteriors)."""
         u = self.unit[p]
-        rate = (counts[p] - own + self.s * self.general_prior[p]) / (
-            unit_counts[u] - own + self.s
-        )
+        rate = (counts[p] - own + self.s * self.general_prior[p]) / (unit_counts[u] - own + self.s)
         if self.pooled is not None:
             lone = self.lone[p]
             pl, ul, ol = p[lone], u[lone], own[lone]

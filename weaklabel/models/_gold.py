@@ -43,7 +43,7 @@ class PatternGold:
     Attributes
     ----------
     patterns : ndarray of uint64, shape (p,)
-        Sorted hashes (:meth:`~weaklabel.VoteMatrix.row_hashes`) of the labeled patterns.
+        Sorted hashes (``BaseLabelModel.pattern_hashes``) of the labeled patterns.
     counts : ndarray of float, shape (p, k)
         Gold labels of each pattern, per class.
     strength : float

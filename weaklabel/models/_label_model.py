@@ -39,6 +39,8 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
     - **LFs that vote several classes** (crowd workers, classifiers) have a Dawid-Skene confusion
       matrix; how often they vote does not depend on the class. Its smoothing prior spreads over
       all k votes, so a worker seen voting only two classes is not taken to be certain of them.
+      With 10 or more such LFs it is learned from them (:mod:`weaklabel.models._pooled`): workers
+      with too few answers to tell apart are shrunk toward the crowd and weighed alike.
     - **Silence counts once per class**: when none of the one-sided LFs of a class fired on a row,
       that is evidence against the class: the probability that none of them fires, from their own
       rates. Counting silence per class rather than per LF keeps the silent members of a class
@@ -75,10 +77,11 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
     tol : float
         Stop when no row's class probabilities change by more than ``tol``.
     prior_accuracy : float
-        Accuracy the smoothing prior assumes for every LF (between 1/k and 1).
+        Accuracy the smoothing prior assumes for every LF (between 1/k and 1); with 10 or more
+        LFs that vote several classes, theirs is learned instead (see above).
     prior_strength : float
         Pseudo-rows in the smoothing prior of each LF's rates (for a crowd worker: pseudo-answers
-        per class).
+        per class, the least a learned prior weighs).
     balance_prior : float
         Weight of the uniform prior on the class balance (see above), in multiples of the rows
         voted only by one-sided LFs; 0 turns it off.

@@ -39,9 +39,11 @@ __all__ = [
 ]
 
 MODEL_FORMAT = "weaklabel.model"
-_MODEL_VERSION = 2
+_MODEL_VERSION = 3
 #: What every model learns from gold labels (see weaklabel/models/_gold.py); files of version 1
-#: have none, which means no gold.
+#: have none, which means no gold. Files of version 2 keyed the gold of an LF split into
+#: confidence levels by its votes alone, levels merged; they load unless they hold both.
+_LEVELLED_GOLD = 3
 GOLD_STATE = ("gold_patterns_", "gold_counts_", "gold_strength_")
 
 
@@ -75,7 +77,7 @@ def from_dict(cls: type[BaseLabelModel], data: Any, *, source: str = "model") ->
     """Rebuild and validate a model from :func:`to_dict` output."""
     if not isinstance(data, dict) or data.get("format") != MODEL_FORMAT:
         raise DataError(f"{source}: not a weaklabel model file (no '{MODEL_FORMAT}' header).")
-    check_version(
+    version = check_version(
         data.get("version"),
         current=_MODEL_VERSION,
         what="model file",
@@ -128,6 +130,11 @@ def from_dict(cls: type[BaseLabelModel], data: Any, *, source: str = "model") ->
             f"{source}: the model's learned state is invalid: {exc}. The file was changed or "
             "damaged after it was saved; fit and save the model again."
         ) from None
+    if version < _LEVELLED_GOLD and any(model.confidence_cuts_) and len(model.gold_patterns_):
+        raise DataError(
+            f"{source}: saved by an older weaklabel, which matched its gold labels to rows "
+            "without their LFs' confidence levels; fit and save the model again."
+        )
     return model
 
 
