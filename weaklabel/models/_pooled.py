@@ -8,8 +8,9 @@ worker with three answers gets rates that its own answers wrote. A fixed smoothi
 accuracy of ``prior_accuracy``, ``prior_strength`` pseudo-answers per class) is right for none
 of the crowds: too weak where workers barely differ, too strong where they differ a lot.
 
-With at least :data:`MIN_UNITS` general units the prior is learned from them instead, in two
-levels, each an accuracy that is shrunk by the spread the data show and no further:
+With at least :data:`MIN_UNITS` lone general units (an LF split into confidence levels counts
+once per level; LFs joined by a dependency keep the fixed prior) the prior is learned from them
+instead, in two levels, each an accuracy shrunk by the spread the data show and no further:
 
 - a worker's overall accuracy ``a_w`` (its share of answers on the class EM puts the item in)
   is drawn around the crowd's accuracy ``ā`` with a Beta prior of ``alpha`` pseudo-answers, where
