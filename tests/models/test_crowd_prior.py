@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from weaklabel import VoteMatrix
+from weaklabel.analysis import expected_calibration_error
 from weaklabel.datasets import make_crowd_votes
 from weaklabel.models import LabelModel, MajorityVote, _pooled
 from weaklabel.models._em import EM, initial_posteriors
@@ -13,15 +14,8 @@ from weaklabel.models._pooled import MAX_STRENGTH, MIN_UNITS, pooled_prior
 from weaklabel.models._units import make_units
 
 
-def _ece(proba: np.ndarray, truth: np.ndarray, bins: int = 10) -> float:
-    confidence, right = proba.max(axis=1), proba.argmax(axis=1) == truth
-    edges = np.minimum((confidence * bins).astype(int), bins - 1)
-    gaps = [
-        abs(confidence[edges == b].mean() - right[edges == b].mean()) * (edges == b).mean()
-        for b in range(bins)
-        if (edges == b).any()
-    ]
-    return float(sum(gaps))
+def _ece(model: LabelModel, votes: VoteMatrix, truth: np.ndarray) -> float:
+    return expected_calibration_error(model.predict_proba(votes), truth, n_bins=10, model=model)
 
 
 @pytest.fixture
@@ -51,7 +45,7 @@ def test_workers_too_few_answers_apart_are_weighed_alike(seed, fixed_prior):
     accuracy = (pooled.predict(votes) == truth).mean()
     assert accuracy >= majority - 0.002
     assert accuracy > (fixed.predict(votes) == truth).mean() + 0.005
-    assert _ece(pooled.predict_proba(votes), truth) < _ece(fixed.predict_proba(votes), truth)
+    assert _ece(pooled, votes, truth) < _ece(fixed, votes, truth)
 
 
 def test_a_skewed_crowd_is_labeled_better_than_with_the_fixed_prior(fixed_prior):
@@ -71,7 +65,7 @@ def test_a_skewed_crowd_is_labeled_better_than_with_the_fixed_prior(fixed_prior)
         fixed = fixed_prior(votes)
         scores.append(
             [(m.predict(votes) == truth).mean() for m in (pooled, fixed)]
-            + [_ece(m.predict_proba(votes), truth) for m in (pooled, fixed)]
+            + [_ece(m, votes, truth) for m in (pooled, fixed)]
         )
     pooled_acc, fixed_acc, pooled_ece, fixed_ece = np.mean(scores, axis=0)
     assert pooled_acc > fixed_acc + 0.01
@@ -123,6 +117,22 @@ def test_fewer_general_lfs_than_min_units_keep_the_fixed_prior(fixed_prior):
     np.testing.assert_array_equal(model.pattern_weights_, fixed_prior(votes).pattern_weights_)
 
 
+def _one_m_step(votes: VoteMatrix) -> tuple[EM, np.ndarray, np.ndarray]:
+    """LabelModel's EM on ``votes``, after one M-step from majority vote: the EM, the
+    posteriors it started from and the pattern log-weights it learned."""
+    k = votes.cardinality
+    units = make_units(votes, None, cardinality=k, owner="test")
+    patterns = units.patterns(votes)
+    model = LabelModel(k, progress=False, random_state=0)
+    em = EM(
+        model, units, patterns.unit_of_pattern, patterns.vote_shares(units),
+        patterns.indicator, np.ones(votes.n_rows),
+    )  # fmt: skip
+    q = initial_posteriors(votes, k, init="majority", random_state=0)
+    pattern_weights, _ = em.m_step(q, q.sum(axis=0))
+    return em, q, pattern_weights
+
+
 def test_one_sided_lfs_do_not_count_toward_the_crowd():
     # 12 keyword LFs (one class each) beside 3 classifiers: too few general LFs to pool
     rng = np.random.default_rng(0)
@@ -130,41 +140,24 @@ def test_one_sided_lfs_do_not_count_toward_the_crowd():
     columns = [np.where(rng.random(3000) < 0.2, j % 2, -1) for j in range(12)]
     columns += [np.where(rng.random(3000) < 0.8, truth, 1 - truth) for _ in range(3)]
     votes = VoteMatrix.from_dense(np.stack(columns, axis=1), cardinality=2)
-    model = LabelModel(progress=False, random_state=0)
-    units = make_units(votes, None, cardinality=2, owner="test")
-    patterns = units.patterns(votes)
-    em = EM(
-        model, units, patterns.unit_of_pattern, patterns.vote_shares(units),
-        patterns.indicator, np.ones(votes.n_rows),
-    )  # fmt: skip
-    q = initial_posteriors(votes, 2, init="majority", random_state=0)
-    em.m_step(q, q.sum(axis=0))
+    em, _, _ = _one_m_step(votes)
     assert em.pooled is None
 
 
 def test_the_temperature_reads_the_same_rates_with_nothing_left_out():
     votes, _ = make_crowd_votes(600, 40, cardinality=3, labels_per_row=4, random_state=1)
-    model = LabelModel(3, progress=False, random_state=0)
-    units = make_units(votes, None, cardinality=3, owner="test")
-    patterns = units.patterns(votes)
-    weights = np.ones(votes.n_rows)
-    em = EM(
-        model, units, patterns.unit_of_pattern, patterns.vote_shares(units),
-        patterns.indicator, weights,
-    )  # fmt: skip
-    q = initial_posteriors(votes, 3, init="majority", random_state=0)
-    pattern_weights, _ = em.m_step(q, q.sum(axis=0))
+    em, q, pattern_weights = _one_m_step(votes)
     assert em.pooled is not None
-    counts = np.asarray(patterns.indicator.T @ q)
-    unit_counts = np.zeros((units.n_units, 3))
-    np.add.at(unit_counts, patterns.unit_of_pattern, counts)
+    counts = np.asarray(em.indicator.T @ q)
+    unit_counts = np.zeros((em.units.n_units, 3))
+    np.add.at(unit_counts, em.unit, counts)
     every = np.arange(len(counts))
     held_out = em.held_out_rates(every, np.zeros((len(every), 3)), counts, unit_counts)
     np.testing.assert_allclose(np.log(held_out), pattern_weights, rtol=1e-10)
     # leaving a row out lowers its own pattern's rate on the class it voted
     row = 0
-    p = patterns.indicator[row].indices
+    p = em.indicator[row].indices
     own = np.repeat(q[row][None, :], len(p), axis=0)
     left_out = em.held_out_rates(p, own, counts, unit_counts)
-    voted = patterns.vote_shares(units)[p].argmax(axis=1)
+    voted = em.same[p].argmax(axis=1)
     assert (left_out[np.arange(len(p)), voted] < held_out[p, voted]).all()
