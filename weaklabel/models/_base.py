@@ -5,7 +5,8 @@ class_balance=None)`` validates them against the model's ``_parameter_constraint
 once per class, merged along the class hierarchy), learns attributes ending in ``_`` and returns
 ``self``; ``predict_proba(votes)`` returns an n x k array whose rows sum to 1; ``predict(votes)``
 picks one class per row with the tie policy of :mod:`weaklabel.models._ties`. A row where every
-LF abstained gets ``class_balance_``: that rule lives here, once, for every model.
+LF abstained gets ``_unvoted_proba()`` (``class_balance_`` unless a model learns better, as
+``LabelModel.unvoted_proba_``): that rule lives here, once, for every model.
 
 Votes on a Dask cluster (:class:`~weaklabel.DaskVoteMatrix`): every fitted model predicts on them
 partition by partition through the matrix's public seam, and the result is a Dask DataFrame
@@ -217,7 +218,7 @@ class BaseLabelModel(VoteChecks):
         The type follows the votes: an n x k array for a VoteMatrix (or dense array); for a
         DaskVoteMatrix a Dask DataFrame, computed per partition, with one float column per class
         (named after the classes, else ``"0"``, ``"1"``, ...) and the row ids as index. A row
-        without votes gets ``class_balance_``.
+        without votes gets ``_unvoted_proba()`` (see :meth:`prior_proba`).
         """
         if isinstance(votes, DaskVoteMatrix):
             self._check_dask_predict(votes)

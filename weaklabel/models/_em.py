@@ -99,19 +99,20 @@ class EM:
         # general units: Dawid-Skene confusion over the unit's patterns
         gen = ~one
         if gen.any():
-            denom = per_unit[unit[gen]] + s
-            weights[gen] = np.log(
-                np.maximum((counts[gen] + s * self.general_prior[gen]) / denom, FLOOR)
-            )
             self.right = np.zeros_like(per_unit)
             np.add.at(self.right, unit[self.lone], counts[self.lone] * self.same[self.lone])
             lone_total = per_unit * self.lone_unit[:, None]
             self.pooled = pooled_prior(self.right, lone_total, strength=s, k=k)
-            if self.pooled is not None:
+            if self.pooled is not None:  # the lone LFs' rates from the learned prior
                 p = np.flatnonzero(self.lone)
                 u = unit[p]
                 rate = self.pooled.rates(counts[p], per_unit[u], self.right[u], u, self.same[p])
                 weights[p] = np.log(np.maximum(rate, FLOOR))
+                gen = gen & ~self.lone
+            denom = per_unit[unit[gen]] + s
+            weights[gen] = np.log(
+                np.maximum((counts[gen] + s * self.general_prior[gen]) / denom, FLOOR)
+            )
         return weights, self.silence(weights)
 
     def held_out_rates(
