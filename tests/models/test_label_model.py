@@ -250,9 +250,35 @@ def test_a_random_lf_is_met_with_a_tempered_posterior_that_keeps_every_label():
 
 
 def test_independent_lfs_are_left_untempered():
-    # the model's own assumption holds: each LF's vote is predicted as well as it can be already
+    # the model's own assumption holds: the votes do not reject the untempered posterior
     votes, _ = make_votes(5000, ACCURACIES[:5], COVERAGES[:5], random_state=0)
-    assert LabelModel(progress=False, random_state=0).fit(votes).temperature_ < 1.1
+    assert LabelModel(progress=False, random_state=0).fit(votes).temperature_ == 1.0
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_silent_lfs_do_not_hold_the_temperature_down(seed):
+    # four good LFs on 5% of the rows each and one firing at random on 10%: most voted rows
+    # carry one vote, and the silences of the LFs that did not fire (which a sharp posterior
+    # predicts well) used to outnumber the votes and keep the posterior overconfident
+    votes, truth = make_random_lf_votes(
+        5000, n_good=4, coverage=0.05, random_coverage=0.1, random_state=seed
+    )
+    voted = votes.votes_per_row() > 0
+    model = LabelModel(progress=False, random_state=0).fit(votes)
+    assert model.temperature_ > 3.0
+    assert expected_calibration_error(model.predict_proba(votes)[voted], truth[voted]) < 0.13
+
+
+def test_too_few_rows_with_two_votes_leave_the_posterior_untempered():
+    # 19 rows where two LFs voted: too little to learn a temperature from
+    votes, _ = make_one_sided_votes(4000, votes_per_row=0.6, random_state=0)
+    dense = votes.to_dense()
+    several = np.flatnonzero((dense >= 0).sum(axis=1) >= 2)
+    dense = np.delete(dense, several[19:], axis=0)
+    model = LabelModel(progress=False, random_state=0).fit(
+        VoteMatrix.from_dense(dense, cardinality=2)
+    )
+    assert model.temperature_ == 1.0
 
 
 def test_the_temperature_is_saved_and_restored(tmp_path):
