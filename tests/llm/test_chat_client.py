@@ -286,6 +286,17 @@ def test_a_missing_httpx_names_the_llm_extra(chat_server, monkeypatch):
     assert chat_server.request_count == 0
 
 
+def test_a_full_cache_answers_without_httpx(chat_server, monkeypatch, tmp_path):
+    client = client_for(chat_server, cache_dir=tmp_path / "cache")
+    first = client.complete([prompt("win a prize"), prompt("see you")])
+    monkeypatch.setitem(sys.modules, "httpx", None)
+    again = client.complete([prompt("see you"), prompt("win a prize")])
+    assert [a.text for a in again] == [first[1].text, first[0].text]
+    assert all(a.cached for a in again) and chat_server.request_count == 2
+    with pytest.raises(MissingDependencyError, match=r"weaklabel\[llm\]"):
+        client.complete([prompt("a new one")])
+
+
 def test_repr_never_shows_the_key():
     client = ChatClient("m", api_key="sk-test-hidden")
     assert "sk-test-hidden" not in repr(client) and "<hidden>" in repr(client)

@@ -158,13 +158,11 @@ class ChatClient:
             ``max_retries`` retries, or another model answered. Answers received before are in
             the cache.
         MissingDependencyError
-            httpx is not installed (the ``llm`` extra).
+            httpx is not installed (the ``llm`` extra) and some prompt is not in the cache.
         """
         checked = check_prompts(prompts, owner=f"{_OWNER}.complete")
         if not checked:
             return []
-        httpx = import_optional("httpx", extra="llm", purpose="prompt_lf")
-        credentials = self._credentials()
         answers: list[ChatAnswer | None] = [None] * len(checked)
         todo: dict[str, list[int]] = {}
         with ChatProgress(
@@ -181,8 +179,9 @@ class ChatClient:
                 else:
                     answers[i] = hit
                     bar.add(hit, paid=False)
-            if todo:
-                self._ask(httpx, credentials, checked, todo, answers, bar)
+            if todo:  # only then is the client (and a key) needed: a full cache runs without
+                httpx = import_optional("httpx", extra="llm", purpose="prompt_lf")
+                self._ask(httpx, self._credentials(), checked, todo, answers, bar)
         return [a for a in answers if a is not None]
 
     def dry_run(self, prompts: Sequence[Sequence[Mapping[str, str]]], *, n: int = 3) -> str:
