@@ -56,8 +56,10 @@ MIN_ROWS = 20
 #: How much worse (in log pseudo-likelihood) than the best temperature the one chosen may
 #: predict the votes: half the 95% quantile of chi-square with one degree of freedom.
 SLACK = 1.92
-#: Most rows (distinct vote patterns, drawn by their counts) the temperature is fitted on.
+#: Most rows (distinct vote patterns, drawn by their counts) the temperature is fitted on, and
+#: most fired units over those rows (fewer rows where rows carry many votes).
 MAX_ROWS = 5_000
+MAX_EVENTS = 50_000
 _TINY = 1e-300
 
 
@@ -88,9 +90,11 @@ def vote_temperature(
     np.add.at(unit_counts, unit_of_pattern, counts)
     rows = np.flatnonzero(several & (weights > 0))
     row_weight = weights[rows]
-    if len(rows) > MAX_ROWS:
+    per_row = np.diff(indicator.indptr)[rows]
+    budget = min(MAX_ROWS, int(MAX_EVENTS * len(rows) / per_row.sum()))
+    if len(rows) > budget:
         share = row_weight / row_weight.sum()
-        rows = np.sort(rng.choice(rows, size=MAX_ROWS, replace=False, p=share))
+        rows = np.sort(rng.choice(rows, size=budget, replace=False, p=share))
         row_weight = np.ones(len(rows))
     indicator, logits, posteriors = indicator[rows], logits[rows], posteriors[rows]
     fired = indicator.tocoo()
