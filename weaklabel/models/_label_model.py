@@ -55,10 +55,9 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
       balance and are left to do so.
     - **Tempered confidence**: LFs seldom err independently, so the product of their likelihood
       ratios claims more certainty than the votes carry. With ``temper=True`` the posterior's
-      logits are divided by the least temperature ``temperature_ >= 1`` under which each LF's
-      vote, on rows where two or more LFs voted, is predicted from the rest of its row about as
-      well as it can be (no gold; :mod:`weaklabel.models._temperature`). It never changes which
-      class is on top.
+      logits are divided by the least temperature ``temperature_ >= 1`` that predicts each vote
+      from the rest of its row about as well as the best does (no gold;
+      :mod:`weaklabel.models._temperature`). It never changes which class is on top.
     - **Gold labels** given to ``fit`` are clamped to their class during EM. By default
       (``gold_weight="auto"``) each weighs one row unless cross-validation on the gold rows shows
       clearly that weighing them more predicts held-out labels better
