@@ -92,7 +92,7 @@ def vote_temperature(
     rows = np.flatnonzero(several & (weights > 0))
     row_weight = weights[rows]
     per_row = np.diff(indicator.indptr)[rows]
-    budget = min(MAX_ROWS, int(MAX_EVENTS * len(rows) / per_row.sum()))
+    budget = max(1, min(MAX_ROWS, int(MAX_EVENTS * len(rows) / per_row.sum())))
     if len(rows) > budget:
         share = row_weight / row_weight.sum()
         rows = np.sort(rng.choice(rows, size=budget, replace=False, p=share))
