@@ -32,7 +32,7 @@ from weaklabel import (
 )
 from weaklabel._core.digest import mix64
 from weaklabel._core.optional import import_optional, is_dask_collection
-from weaklabel.datasets import make_confidence_votes, make_votes
+from weaklabel.datasets import make_confidence_votes, make_redundant_votes, make_votes
 from weaklabel.models import (
     DawidSkene,
     LabelModel,
@@ -204,6 +204,23 @@ def test_label_model_is_the_same_as_in_memory(client, init):
     assert np.allclose(computed.to_numpy(), here.predict_proba(local), rtol=1e-10, atol=1e-12)
     labels = remote.predict(votes).compute()
     assert labels.name == "label" and labels.to_numpy().tolist() == here.predict(local).tolist()
+
+
+def test_label_model_learns_the_same_units_as_in_memory(client):
+    local, _ = make_redundant_votes(6000, random_state=0)  # lf_6..lf_8 copy lf_0
+    dense = local.to_dense()
+    frame = pd.DataFrame({f"v{j}": dense[:, j] for j in range(local.n_lfs)})
+    lfs = [
+        labeling_function(name=f"lf_{j}", vectorized=True, resources={"column": f"v{j}"})(
+            column_votes
+        )
+        for j in range(local.n_lfs)
+    ]
+    votes = apply_lfs(lfs, dd.from_pandas(frame, npartitions=4), cardinality=2)
+    remote = LabelModel(2, progress=False, random_state=0).fit(votes)
+    here = LabelModel(2, progress=False, random_state=0).fit(votes.to_local())
+    assert remote.units_ == here.units_ == [[0, 6, 7, 8], [1], [2], [3], [4], [5]]
+    assert np.allclose(remote.pattern_weights_, here.pattern_weights_, rtol=1e-8, atol=1e-10)
 
 
 def column_votes_and_confidences(frame, column):

@@ -151,17 +151,24 @@ def test_copies_of_a_poor_lf_fool_the_label_model_and_the_graph_undoes_it():
     )
     without_copies = votes.select_lfs(["lf_0", *[f"lf_{j}" for j in range(4, 10)]])
 
-    def accuracy(v, graph=None):
-        model = LabelModel(cardinality=2, progress=False).fit(v, dependencies=graph)
+    def fit(v, graph=None, *, auto=True):
+        model = LabelModel(cardinality=2, auto_dependencies=auto, progress=False)
+        return model.fit(v, dependencies=graph)
+
+    def accuracy(model, v):
         return float((model.predict(v) == truth).mean())
 
     graph = learn_dependencies(votes)
     assert _edge_set(graph) == {frozenset(e) for e in planted}
-    base = accuracy(without_copies)
-    fooled = accuracy(votes)
-    restored = accuracy(votes, graph)
+    base = accuracy(fit(without_copies), without_copies)
+    fooled = accuracy(fit(votes, auto=False), votes)
+    restored = accuracy(fit(votes, graph, auto=False), votes)
     assert fooled < base - 0.05  # the copies are taken for independent evidence
     assert abs(restored - base) <= 0.01  # modelled jointly, they count once
+    # by default LabelModel finds the copies itself (they vote both classes)
+    model = fit(votes)
+    assert sorted(model.units_, key=len)[-1] == [0, 1, 2, 3]
+    assert abs(accuracy(model, votes) - base) <= 0.01
 
 
 def test_copies_among_one_sided_lfs_are_found_exactly():

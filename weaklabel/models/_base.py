@@ -361,8 +361,9 @@ class BaseLabelModel(VoteChecks):
         return from_dict(cls, data, source=source)
 
     def _state_to_json(self) -> dict[str, Any]:
-        """The learned state as JSON-ready values (arrays become nested lists)."""
-        return {name: np.asarray(getattr(self, name)).tolist() for name in self._state}
+        """The learned state as JSON-ready values (arrays become nested lists; a list, such as
+        ``units_``, may hold lists of different lengths)."""
+        return {name: _to_json(getattr(self, name)) for name in self._state}
 
     def _state_from_json(self, state: dict[str, Any]) -> None:
         """Restore what :meth:`_state_to_json` wrote (float arrays by default)."""
@@ -389,3 +390,10 @@ def _predict_proba(votes: VoteMatrix, model: BaseLabelModel) -> np.ndarray:
 
 def _predict(votes: VoteMatrix, model: BaseLabelModel) -> np.ndarray:
     return model.predict(votes)
+
+
+def _to_json(value: Any) -> Any:
+    """Arrays and (ragged) lists of them as nested lists of Python numbers."""
+    if isinstance(value, list):
+        return [_to_json(item) for item in value]
+    return np.asarray(value).tolist()

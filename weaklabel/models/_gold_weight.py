@@ -13,12 +13,18 @@ show clearly that more helps.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from weaklabel._core.random import check_random_state
 from weaklabel._votes.gold import UNKNOWN
+from weaklabel._votes.matrix import VoteMatrix
 
-__all__ = ["GOLD_WEIGHTS", "MIN_GOLD_FOR_CV", "choose_gold_weight"]
+if TYPE_CHECKING:
+    from weaklabel.models._label_model import LabelModel
+
+__all__ = ["GOLD_WEIGHTS", "MIN_GOLD_FOR_CV", "auto_gold_weight", "choose_gold_weight"]
 
 #: Candidate weights: the gold rows' total weight relative to the unlabeled rows' (0: each gold
 #: row weighs one row).
@@ -59,3 +65,24 @@ def choose_gold_weight(
         if loss.sum() <= loss.std(ddof=1) * np.sqrt(len(loss)):
             return GOLD_WEIGHTS[w]
     return GOLD_WEIGHTS[best]
+
+
+def auto_gold_weight(
+    model: LabelModel, votes: VoteMatrix, gold: np.ndarray | None, balance: Any, dependencies: Any
+) -> float:
+    """``model.gold_weight``, or for "auto" the one cross-validation on the gold rows chooses,
+    refitting ``model``'s class with the same parameters, ``balance`` and ``dependencies``."""
+    if model.gold_weight != "auto":
+        return float(model.gold_weight)
+    if gold is None:
+        return GOLD_WEIGHTS[0]
+
+    def held_out_proba(weight: float, kept: np.ndarray, fold: np.ndarray) -> np.ndarray:
+        params = {**model.get_params(), "gold_weight": weight, "progress": False}
+        refit = type(model)(**params).fit(
+            votes, gold=kept, class_balance=balance, dependencies=dependencies
+        )
+        return refit.prior_proba(votes[fold])
+
+    rng = check_random_state(model.random_state, owner=type(model).__name__)
+    return choose_gold_weight(gold, held_out_proba, rng)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import warnings
 from typing import Any, ClassVar
 
@@ -13,14 +14,15 @@ from weaklabel._core.random import check_random_state
 from weaklabel._votes.distributed import DaskVoteMatrix
 from weaklabel._votes.matrix import VoteMatrix
 from weaklabel.exceptions import ConvergenceWarning
+from weaklabel.models._auto_dependencies import learned_graph
 from weaklabel.models._base import CHANCE, BaseLabelModel
 from weaklabel.models._em import EM, accelerated_fixed_point, initial_posteriors
 from weaklabel.models._emissions import EmissionsMixin, marginal_emissions
-from weaklabel.models._gold_weight import GOLD_WEIGHTS, choose_gold_weight
+from weaklabel.models._gold_weight import auto_gold_weight
 from weaklabel.models._persistence import as_class_balance, check_finite, check_shapes
 from weaklabel.models._sample import dask_fit_sample, fit_rows
 from weaklabel.models._temperature import check_temperature, vote_temperature
-from weaklabel.models._units import Units, lookup, make_units
+from weaklabel.models._units import Units, check_units, column_table, make_units
 from weaklabel.models._unvoted import unvoted_proba, voted_balance
 
 __all__ = ["LabelModel"]
@@ -46,7 +48,9 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
       rates. Counting silence per class rather than per LF keeps the silent members of a class
       whose other LFs fired from multiplying it (overlapping or duplicated LFs).
     - **Dependencies**: LFs joined in ``fit(..., dependencies=G)`` form one unit whose joint vote
-      pattern is a single outcome, so correlated LFs are not double-counted.
+      pattern is a single outcome, so correlated LFs are not double-counted. Without ``G``, LFs
+      that vote several classes and copy each other are found in the votes and joined
+      (``auto_dependencies``; :mod:`weaklabel.models._auto_dependencies`).
     - **Class balance**: estimated, with a Dirichlet prior toward uniform whose weight is
       ``balance_prior`` times the number of rows whose votes all come from one-sided LFs. There
       the balance is barely identified (a broad LF and a large class look alike, and EM lets a
@@ -98,6 +102,10 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
     temper : bool
         Temper the posterior by the learned ``temperature_`` (see above); False keeps the raw
         product of the LFs' likelihood ratios (``temperature_ == 1``).
+    auto_dependencies : bool
+        When ``fit`` gets no ``dependencies``, learn them among the LFs that vote several classes
+        (:func:`~weaklabel.models.learn_dependencies` on at most 20,000 rows) and join those LFs;
+        one-sided LFs and LFs split into confidence levels are left alone. See ``units_``.
     tie_break : {"prior", "lowest", "random"}
         How ``predict`` breaks ties.
     random_state : int, optional
@@ -115,7 +123,7 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
         ``emissions_[j, y, c]``: how often LF ``j`` votes ``c`` on rows of class ``y`` that
         carry votes.
     units_ : list of list of int
-        The LFs modelled jointly (singletons without dependencies).
+        The LFs modelled jointly (singletons without dependencies, given or learned).
     temperature_ : float
         What the posterior's logits are divided by (1 with ``temper=False``).
     n_iter_ : int
@@ -149,6 +157,7 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
         "init": [Options(("majority", "moments"))],
         "max_fit_rows": [Interval(int, 1, None), None],
         "temper": [Boolean()],
+        "auto_dependencies": [Boolean()],
         "progress": [Boolean()],
     }
     _state: ClassVar[tuple[str, ...]] = (
@@ -176,6 +185,7 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
         init: str = "majority",
         max_fit_rows: int | None = 100_000,
         temper: bool = True,
+        auto_dependencies: bool = True,
         tie_break: str = "prior",
         random_state: int | None = None,
         progress: bool = True,
@@ -190,6 +200,7 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
         self.init = init
         self.max_fit_rows = max_fit_rows
         self.temper = temper
+        self.auto_dependencies = auto_dependencies
         self.progress = progress
 
     # -- fit --------------------------------------------------------------------------------------
@@ -201,51 +212,40 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
         balance: np.ndarray | None,
         dependencies: Any = None,
     ) -> None:
-        k = self.cardinality
-        units = make_units(votes, dependencies, cardinality=k, owner=type(self).__name__)
-        weight = self._gold_weight(votes, gold, balance, dependencies)
-        sample, weights, clamp, unvoted = fit_rows(
+        owner = type(self).__name__
+        rows = functools.partial(
+            fit_rows,
             votes,
             gold,
             cardinality=self.cardinality,
-            gold_weight=weight,
             max_rows=self.max_fit_rows,
             random_state=self.random_state,
-            owner=type(self).__name__,
+            owner=owner,
         )
+        sample, weights, clamp, unvoted = rows(gold_weight=0.0)
+        if self.auto_dependencies and dependencies is None:
+            free = len(weights) - len(clamp[0])  # the unlabeled rows come first
+            dependencies = learned_graph(self, sample, weights[:free], unvoted)
+        units = make_units(votes, dependencies, cardinality=self.cardinality, owner=owner)
+        weight = auto_gold_weight(self, votes, gold, balance, dependencies)
+        if gold is not None:  # the gold rows' weight
+            sample, weights, clamp, unvoted = rows(gold_weight=weight)
         self._fit_sample(units, sample, weights, clamp, balance, unvoted)
         self.gold_weight_ = weight
-
-    def _gold_weight(
-        self, votes: VoteMatrix, gold: np.ndarray | None, balance: Any, dependencies: Any
-    ) -> float:
-        """``gold_weight``, or the one cross-validation on the gold rows chooses for "auto"."""
-        if self.gold_weight != "auto":
-            return float(self.gold_weight)
-        if gold is None:
-            return GOLD_WEIGHTS[0]
-
-        def held_out_proba(weight: float, kept: np.ndarray, fold: np.ndarray) -> np.ndarray:
-            params = {**self.get_params(), "gold_weight": weight, "progress": False}
-            model = type(self)(**params).fit(
-                votes, gold=kept, class_balance=balance, dependencies=dependencies
-            )
-            return model.prior_proba(votes[fold])
-
-        rng = check_random_state(self.random_state, owner=type(self).__name__)
-        return choose_gold_weight(gold, held_out_proba, rng)
 
     def _fit_dask(
         self, votes: DaskVoteMatrix, balance: np.ndarray | None, dependencies: Any
     ) -> None:
-        # make_units reads only n_lfs, lf_names and polarity(), which DaskVoteMatrix has
         owner = type(self).__name__
-        units = make_units(votes, dependencies, cardinality=self.cardinality, owner=owner)
         sample, weights = dask_fit_sample(
             votes, self.max_fit_rows, random_state=self.random_state, owner=owner
         )
         clamp = (np.zeros(0, dtype=np.int64), np.zeros((0, self.cardinality)))
         unvoted = max(float(votes.n_rows) - float(weights.sum()), 0.0)
+        if self.auto_dependencies and dependencies is None:
+            dependencies = learned_graph(self, sample, weights, unvoted)
+        # make_units reads only n_lfs, lf_names and polarity(), which DaskVoteMatrix has
+        units = make_units(votes, dependencies, cardinality=self.cardinality, owner=owner)
         self._fit_sample(units, sample, weights, clamp, balance, unvoted)
 
     def _fit_bytes(self, n_rows: int, n_lfs: int) -> float:
@@ -343,20 +343,11 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
         )
 
     def _column_table(self, units: Units, n_lfs: int) -> np.ndarray:
-        """``(m*k, 2k)``: each one-hot vote column's log-weights, then its class group (0/1)."""
         cached = self.__dict__.get("_table_cache")
-        if cached is not None and cached[0] is self.pattern_weights_:
-            return cached[1]
-        k = self.cardinality
-        position = lookup(np.asarray(self.vocabulary_), units.column_keys(n_lfs))
-        known = position >= 0
-        table = np.zeros((n_lfs * k, 2 * k))
-        table[known, :k] = self.pattern_weights_[position[known]]
-        pole = np.repeat(units.pole, k)
-        one_sided = np.flatnonzero(pole >= 0)
-        table[one_sided, k + pole[one_sided]] = 1.0
-        self.__dict__["_table_cache"] = (self.pattern_weights_, table)
-        return table
+        if cached is None or cached[0] is not self.pattern_weights_:
+            table = column_table(units, self.vocabulary_, self.pattern_weights_, n_lfs)
+            cached = self.__dict__["_table_cache"] = (self.pattern_weights_, table)
+        return cached[1]
 
     # -- persistence ------------------------------------------------------------------------------
 
@@ -377,20 +368,12 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
         self.temperature_ = check_temperature(self.temperature_)
         if as_class_balance(self.unvoted_proba_, k) is None:
             raise ValueError(f"unvoted_proba_ must hold {k} positive probabilities summing to 1")
-        members = sorted(j for unit in self.units_ for j in unit)
-        if members != list(range(n_lfs)):
-            raise ValueError(f"units_ must hold every LF position 0..{n_lfs - 1} exactly once")
-        vocabulary = self.vocabulary_
-        if vocabulary.ndim != 1 or (np.diff(vocabulary) <= 0).any():
-            raise ValueError("vocabulary_ must be a sorted list of distinct pattern keys")
-        poles = self.unit_poles_
-        if poles.shape != (len(self.units_),) or (poles < -1).any() or (poles >= k).any():
-            raise ValueError(f"unit_poles_ must hold one pole (-1..{k - 1}) per unit")
+        check_units(self.units_, self.unit_poles_, self.vocabulary_, n_lfs=n_lfs, cardinality=k)
         check_shapes(
             self,
             {
                 "emissions_": (n_lfs, k, k),
-                "pattern_weights_": (len(vocabulary), k),
+                "pattern_weights_": (len(self.vocabulary_), k),
                 "silence_weights_": (k, k),
             },
         )

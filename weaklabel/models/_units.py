@@ -25,7 +25,15 @@ from weaklabel._votes.encoding import SHIFT
 from weaklabel._votes.matrix import VoteMatrix
 from weaklabel.exceptions import DataError, DependencyWarning, ParameterError
 
-__all__ = ["Patterns", "Units", "lookup", "make_units", "max_unit_size"]
+__all__ = [
+    "Patterns",
+    "Units",
+    "check_units",
+    "column_table",
+    "lookup",
+    "make_units",
+    "max_unit_size",
+]
 
 #: Most LFs modelled jointly as one unit (fewer when the number of classes is large).
 MAX_UNIT_SIZE = 8
@@ -283,3 +291,33 @@ def max_unit_size(n_lfs: int, cardinality: int) -> int:
     while size < MAX_UNIT_SIZE and (cardinality + SHIFT) ** (size + 1) * max(n_lfs, 1) < 2**62:
         size += 1
     return size
+
+
+def column_table(
+    units: Units, vocabulary: np.ndarray, pattern_weights: np.ndarray, n_lfs: int
+) -> np.ndarray:
+    """``(m*k, 2k)`` for singleton units: each one-hot vote column's log-weights (its pattern's
+    row of ``pattern_weights``, 0 if unseen), then its one-sided class group (0/1)."""
+    k = units.cardinality
+    position = lookup(np.asarray(vocabulary), units.column_keys(n_lfs))
+    known = position >= 0
+    table = np.zeros((n_lfs * k, 2 * k))
+    table[known, :k] = pattern_weights[position[known]]
+    pole = np.repeat(units.pole, k)
+    one_sided = np.flatnonzero(pole >= 0)
+    table[one_sided, k + pole[one_sided]] = 1.0
+    return table
+
+
+def check_units(
+    units: Any, poles: np.ndarray, vocabulary: np.ndarray, *, n_lfs: int, cardinality: int
+) -> None:
+    """Saved units, their poles and pattern vocabulary, or ValueError naming what is wrong."""
+    members = sorted(j for unit in units for j in unit)
+    if members != list(range(n_lfs)):
+        raise ValueError(f"units_ must hold every LF position 0..{n_lfs - 1} exactly once")
+    if vocabulary.ndim != 1 or (np.diff(vocabulary) <= 0).any():
+        raise ValueError("vocabulary_ must be a sorted list of distinct pattern keys")
+    k = cardinality
+    if poles.shape != (len(units),) or (poles < -1).any() or (poles >= k).any():
+        raise ValueError(f"unit_poles_ must hold one pole (-1..{k - 1}) per unit")

@@ -1,0 +1,115 @@
+"""LabelModel learns the dependencies among LFs that vote several classes when fit gets none."""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+import pytest
+
+import weaklabel.models._auto_dependencies as auto
+from weaklabel import VoteMatrix
+from weaklabel.datasets import make_redundant_votes, make_votes
+from weaklabel.models import LabelModel, load_model
+
+
+def fit(votes, **params):
+    return LabelModel(votes.cardinality, progress=False, random_state=0, **params).fit(votes)
+
+
+def joined(model):
+    return sorted(unit for unit in model.units_ if len(unit) > 1)
+
+
+def top_class_gap(model, votes, truth):
+    """Mean confidence minus accuracy of the predicted class (overconfidence)."""
+    probs = model.predict_proba(votes)
+    return float(probs.max(axis=1).mean() - (probs.argmax(axis=1) == truth).mean())
+
+
+def test_near_copies_of_a_poor_lf_are_joined_and_stop_fooling_the_model():
+    votes, truth = make_redundant_votes(10_000, random_state=0)  # lf_6..lf_8 copy lf_0
+    blind = fit(votes, auto_dependencies=False)
+    model = fit(votes)
+    assert joined(blind) == []
+    assert joined(model) == [[0, 6, 7, 8]]
+    accuracy = float((model.predict(votes) == truth).mean())
+    assert accuracy > float((blind.predict(votes) == truth).mean()) + 0.05
+    assert top_class_gap(blind, votes, truth) > 0.1  # blind: the copies look certain
+    assert abs(top_class_gap(model, votes, truth)) < 0.03
+    assert model.lf_accuracies_[0] < 0.7  # lf_0 is right 61% of the time; blind says 1.0
+
+
+@pytest.mark.parametrize("n_general", [2, 3, 5])
+@pytest.mark.parametrize("accuracy", [0.6, 0.95])
+@pytest.mark.parametrize("k", [2, 4])
+def test_independent_lfs_stay_apart(n_general, accuracy, k):
+    # two LFs alone cannot tell a copy from the class: accurate pairs used to be joined
+    n_one_sided = 4 if n_general == 2 else 0
+    m = n_general + n_one_sided
+    votes, _ = make_votes(5000, np.full(m, accuracy), np.full(m, 0.3), cardinality=k, random_state=1)
+    dense = votes.to_dense()
+    for j in range(n_general, m):  # these vote their own class only
+        dense[dense[:, j] != j % k, j] = -1
+    assert joined(fit(VoteMatrix.from_dense(dense, cardinality=k))) == []
+    assert joined(fit(VoteMatrix.from_dense(dense[:, :2], cardinality=k))) == []
+
+
+def test_one_sided_copies_are_left_to_the_class_silence():
+    votes, _ = make_redundant_votes(10_000, random_state=0)
+    dense = votes.to_dense()
+    dense[dense != 1] = -1  # every LF now votes class 1 only
+    assert joined(fit(VoteMatrix.from_dense(dense, cardinality=2))) == []
+
+
+def test_lfs_with_confidence_levels_are_not_joined():
+    votes, _ = make_redundant_votes(10_000, random_state=0)
+    dense = votes.to_dense()
+    sure = np.random.default_rng(0).uniform(0.5, 1.0, dense.shape)
+    model = fit(VoteMatrix.from_dense(dense, cardinality=2, confidences=sure))
+    assert any(model.confidence_cuts_)
+    assert joined(model) == []
+
+
+def test_a_given_graph_or_the_switch_turns_learning_off():
+    votes, _ = make_redundant_votes(5000, random_state=0)
+    empty = nx.Graph()
+    empty.add_nodes_from(votes.lf_names)
+    model = LabelModel(2, progress=False).fit(votes, dependencies=empty)
+    assert joined(model) == []
+    assert joined(fit(votes, auto_dependencies=False)) == []
+    assert LabelModel().get_params()["auto_dependencies"] is True
+
+
+def test_gold_cross_validation_learns_the_graph_once(monkeypatch):
+    votes, truth = make_redundant_votes(3000, random_state=0)
+    gold = np.full(3000, -1)
+    gold[:60] = truth[:60]
+    calls = []
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return learn(*args, **kwargs)
+
+    learn = auto.learn_dependencies
+    monkeypatch.setattr(auto, "learn_dependencies", counted)
+    model = LabelModel(2, progress=False, random_state=0).fit(votes, gold=gold)
+    assert len(calls) == 1  # not once more per fold and weight
+    assert joined(model) == [[0, 6, 7, 8]]
+
+
+def test_a_model_with_learned_units_is_saved_and_loaded(tmp_path):
+    votes, _ = make_redundant_votes(4000, random_state=0)
+    model = fit(votes)
+    assert joined(model) == [[0, 6, 7, 8]]  # units of different sizes
+    model.save(tmp_path / "model.json")
+    loaded = load_model(tmp_path / "model.json")
+    assert loaded.units_ == model.units_
+    assert np.array_equal(loaded.predict_proba(votes), model.predict_proba(votes))
+
+
+def test_large_sets_are_learned_on_a_seeded_draw(monkeypatch):
+    monkeypatch.setattr(auto, "MAX_ROWS", 3000)
+    votes, _ = make_redundant_votes(20_000, random_state=2)
+    first, again = fit(votes), fit(votes)
+    assert joined(first) == joined(again) == [[0, 6, 7, 8]]
+    assert np.array_equal(first.pattern_weights_, again.pattern_weights_)

@@ -1,0 +1,91 @@
+"""The dependency graph :class:`~weaklabel.models.LabelModel` learns when it is given none.
+
+Only LFs that vote several classes take part (classifiers, two-sided heuristics, crowd workers).
+Two such LFs that copy each other are counted twice by a model that takes them as independent,
+and nothing else in the model guards against it: on a set with three near-copies of its weakest
+LF, EM takes the copies for the truth (accuracy 0.685, ECE 0.303; joined, 0.799 and 0.011).
+One-sided LFs are left alone: their class-level silence already keeps class-mates from
+multiplying each other's silence, and joining them on learned edges cost accuracy or
+calibration on every real set measured (docs/label_models.md, "Correlated LFs").
+
+The graph is learned on the rows EM fits on, standing for every row (the rows without votes
+included, since conditioning on a vote would itself correlate the LFs): all of them when there are
+at most :data:`MAX_ROWS`, otherwise a seeded draw of that many.
+"""
+
+from __future__ import annotations
+
+import itertools
+import warnings
+from typing import TYPE_CHECKING
+
+import networkx as nx
+import numpy as np
+
+from weaklabel._core.random import check_random_state
+from weaklabel._votes.matrix import VoteMatrix
+from weaklabel.exceptions import DependencyWarning
+from weaklabel.models._confidence import level_owners
+from weaklabel.models._dependencies import learn_dependencies
+from weaklabel.models._units import make_units
+
+if TYPE_CHECKING:
+    from weaklabel.models._label_model import LabelModel
+
+__all__ = ["MAX_INDICATORS", "MAX_ROWS", "learned_graph"]
+
+#: Most rows the graph is learned on.
+MAX_ROWS = 20_000
+#: Most (LF, class) indicators to correlate: the cost grows as their cube.
+MAX_INDICATORS = 1_000
+
+
+def learned_graph(
+    model: LabelModel, sample: VoteMatrix, weights: np.ndarray, n_unvoted: float
+) -> nx.Graph:
+    """The dependencies among the general LFs, as a graph that joins them into units.
+
+    ``sample`` holds the distinct unlabeled rows EM fits on, each standing for ``weights`` rows
+    (gold rows, if any, come after them); ``n_unvoted`` rows carry no vote. An LF split into
+    confidence levels (``model.confidence_cuts_``) is left alone: its levels never vote together.
+    The graph is learned over every LF, which tells the class apart from a copy better than the
+    general LFs alone, and keeps the edges between general LFs that units may join: passed to
+    :func:`~weaklabel.models._units.make_units` it leaves no edge out. It has no edge when there
+    are fewer than two general LFs or three LFs, too many indicators to correlate, or no more
+    rows than indicators. (An empty graph, not None, so that refits take it as given.)
+    """
+    owner, cardinality, cuts = type(model).__name__, model.cardinality, model.confidence_cuts_
+    units = make_units(sample, None, cardinality=cardinality, owner=owner)
+    owners = level_owners(cuts)  # the LF each (level) column comes from
+    names = sample.lf_names
+    general = {names[j] for j, pole in enumerate(units.pole) if pole < 0 and not cuts[owners[j]]}
+    out = nx.Graph()
+    out.add_nodes_from(names)
+    if len(general) < 2 or sample.n_lfs < 3:  # two LFs alone cannot tell a copy from the class
+        return out
+    n_indicators = int(sample.polarity().sum())
+    total = float(weights.sum()) + n_unvoted
+    if n_indicators > MAX_INDICATORS or min(total, MAX_ROWS) <= n_indicators:
+        return out
+    counts = np.append(weights, n_unvoted)
+    if total > MAX_ROWS or not np.array_equal(counts, np.rint(counts)):
+        rng = check_random_state(model.random_state, owner=owner)
+        counts = rng.multinomial(min(MAX_ROWS, int(total)), counts / total)
+    counts = counts.astype(np.int64)
+    rows = np.repeat(np.arange(len(weights)), counts[:-1])
+    silent = VoteMatrix.from_dense(
+        np.full((int(counts[-1]), sample.n_lfs), -1, dtype=np.int64),
+        cardinality=sample.cardinality,
+        lf_names=list(sample.lf_names),
+    )
+    learned = learn_dependencies(VoteMatrix.concat([sample[rows], silent]))
+    graph = nx.Graph()
+    graph.add_edges_from(
+        (a, b, data) for a, b, data in learned.edges(data=True) if a in general and b in general
+    )
+    with warnings.catch_warnings():  # edges that would make too large a unit are left out
+        warnings.simplefilter("ignore", DependencyWarning)
+        joined = make_units(sample, graph, cardinality=cardinality, owner=owner)
+    for members in joined.members:
+        out.add_edges_from((names[a], names[b]) for a, b in itertools.pairwise(members))
+    return out
