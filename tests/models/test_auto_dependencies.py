@@ -8,8 +8,8 @@ import pytest
 
 import weaklabel.models._auto_dependencies as auto
 from weaklabel import VoteMatrix
-from weaklabel.datasets import make_redundant_votes, make_votes
-from weaklabel.models import LabelModel, load_model
+from weaklabel.datasets import make_dependent_votes, make_redundant_votes, make_votes
+from weaklabel.models import LabelModel, learn_dependencies, load_model
 
 
 def fit(votes, **params):
@@ -46,7 +46,8 @@ def test_independent_lfs_stay_apart(n_general, accuracy, k):
     # two LFs alone cannot tell a copy from the class: accurate pairs used to be joined
     n_one_sided = 4 if n_general == 2 else 0
     m = n_general + n_one_sided
-    votes, _ = make_votes(5000, np.full(m, accuracy), np.full(m, 0.3), cardinality=k, random_state=1)
+    rates = np.full(m, accuracy), np.full(m, 0.3)
+    votes, _ = make_votes(5000, *rates, cardinality=k, random_state=1)
     dense = votes.to_dense()
     for j in range(n_general, m):  # these vote their own class only
         dense[dense[:, j] != j % k, j] = -1
@@ -113,3 +114,23 @@ def test_large_sets_are_learned_on_a_seeded_draw(monkeypatch):
     first, again = fit(votes), fit(votes)
     assert joined(first) == joined(again) == [[0, 6, 7, 8]]
     assert np.array_equal(first.pattern_weights_, again.pattern_weights_)
+
+
+def test_joining_stops_short_of_leaving_fewer_than_three_units():
+    # lf_1 copies lf_0 and lf_3 copies lf_2: joined, two units would have to identify the class
+    votes, _, planted = make_dependent_votes(
+        10_000, [0.7, 0.7, 0.8, 0.8], [0.6] * 4, [(0, 1), (2, 3)], copy_prob=0.9, random_state=0
+    )
+    assert {frozenset(e) for e in learn_dependencies(votes).edges} == {
+        frozenset(e) for e in planted
+    }
+    assert joined(fit(votes)) == []
+    five, _, _ = make_dependent_votes(
+        10_000,
+        [0.7, 0.7, 0.8, 0.8, 0.75],
+        [0.6] * 5,
+        [(0, 1), (2, 3)],
+        copy_prob=0.9,
+        random_state=0,
+    )
+    assert joined(fit(five)) == [[0, 1], [2, 3]]

@@ -51,8 +51,9 @@ def learned_graph(
     The graph is learned over every LF, which tells the class apart from a copy better than the
     general LFs alone, and keeps the edges between general LFs that units may join: passed to
     :func:`~weaklabel.models._units.make_units` it leaves no edge out. It has no edge when there
-    are fewer than two general LFs or three LFs, too many indicators to correlate, or no more
-    rows than indicators. (An empty graph, not None, so that refits take it as given.)
+    are fewer than two general LFs or three LFs, too many indicators to correlate, no more rows
+    than indicators, or when joining would leave fewer than three units. (An empty graph, not
+    None, so that refits take it as given.)
     """
     owner, cardinality, cuts = type(model).__name__, model.cardinality, model.confidence_cuts_
     units = make_units(sample, None, cardinality=cardinality, owner=owner)
@@ -83,9 +84,13 @@ def learned_graph(
     graph.add_edges_from(
         (a, b, data) for a, b, data in learned.edges(data=True) if a in general and b in general
     )
+    if graph.number_of_edges() == 0:
+        return out
     with warnings.catch_warnings():  # edges that would make too large a unit are left out
         warnings.simplefilter("ignore", DependencyWarning)
         joined = make_units(sample, graph, cardinality=cardinality, owner=owner)
+    if joined.n_units < 3:  # units agreeing with each other are what identifies the class
+        return out
     for members in joined.members:
         out.add_edges_from((names[a], names[b]) for a, b in itertools.pairwise(members))
     return out
