@@ -134,3 +134,14 @@ def test_joining_stops_short_of_leaving_fewer_than_three_units():
         random_state=0,
     )
     assert joined(fit(five)) == [[0, 1], [2, 3]]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_few_lfs_over_many_classes_are_not_joined_on_weak_edges(seed):
+    # 4 independent LFs over 6 classes: at learn_dependencies' default threshold (0.1) each of
+    # these sets got one false edge (strength 0.1-0.3), and the joined pair cost up to 2 points
+    rng = np.random.default_rng(seed * 1000 + 4 * 7 + 6)
+    accuracies, coverages = rng.uniform(0.55, 0.95, 4), rng.uniform(0.15, 0.3, 4)
+    votes, _ = make_votes(3000, accuracies, coverages, cardinality=6, random_state=seed)
+    assert learn_dependencies(votes).number_of_edges() >= 1
+    assert joined(fit(votes)) == []

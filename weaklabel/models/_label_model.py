@@ -104,8 +104,9 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
         product of the LFs' likelihood ratios (``temperature_ == 1``).
     auto_dependencies : bool
         When ``fit`` gets no ``dependencies``, learn them among the LFs that vote several classes
-        (:func:`~weaklabel.models.learn_dependencies` on at most 20,000 rows) and join those LFs;
-        one-sided LFs and LFs split into confidence levels are left alone. See ``units_``.
+        (:func:`~weaklabel.models.learn_dependencies`: edges of strength 0.3 or more, on at most
+        20,000 rows) and join those LFs; one-sided LFs and LFs split into confidence levels are
+        left alone. See ``units_``.
     tie_break : {"prior", "lowest", "random"}
         How ``predict`` breaks ties.
     random_state : int, optional
