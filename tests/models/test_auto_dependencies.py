@@ -62,13 +62,39 @@ def test_one_sided_copies_are_left_to_the_class_silence():
     assert joined(fit(VoteMatrix.from_dense(dense, cardinality=2))) == []
 
 
-def test_lfs_with_confidence_levels_are_not_joined():
-    votes, _ = make_redundant_votes(10_000, random_state=0)
+def redundant_with_confidences(n_rows, n_copies):
+    """make_redundant_votes whose LFs state confidences; a copy states lf_0's where it agrees."""
+    votes, truth = make_redundant_votes(n_rows, n_copies=n_copies, random_state=0)
     dense = votes.to_dense()
     sure = np.random.default_rng(0).uniform(0.5, 1.0, dense.shape)
-    model = fit(VoteMatrix.from_dense(dense, cardinality=2, confidences=sure))
-    assert any(model.confidence_cuts_)
-    assert joined(model) == []
+    for copy in range(6, 6 + n_copies):
+        same = dense[:, copy] == dense[:, 0]
+        sure[same, copy] = sure[same, 0]
+    return VoteMatrix.from_dense(dense, cardinality=2, confidences=sure), truth
+
+
+def test_an_lf_with_confidence_levels_is_joined_with_all_its_levels():
+    votes, truth = redundant_with_confidences(10_000, n_copies=1)  # lf_6 copies lf_0
+    blind, model = fit(votes, auto_dependencies=False), fit(votes)
+    levels = [len(cuts) + 1 for cuts in model.confidence_cuts_]
+    assert levels[0] == levels[6] == 4
+    start = np.cumsum([0, *levels])
+    lf_0, lf_6 = range(start[0], start[1]), range(start[6], start[7])
+    assert joined(model) == [[*lf_0, *lf_6]]
+    assert top_class_gap(blind, votes, truth) > 0.1
+    assert abs(top_class_gap(model, votes, truth)) < 0.03
+    assert (model.predict(votes) == truth).mean() > (blind.predict(votes) == truth).mean() + 0.05
+
+
+def test_a_join_that_cannot_hold_every_level_is_left_out():
+    # lf_0 and three copies have 4 levels each: one unit holds 8 columns, so one copy joins lf_0
+    votes, _ = redundant_with_confidences(10_000, n_copies=3)
+    model = fit(votes)
+    (unit,) = joined(model)
+    owner_of = np.repeat(np.arange(9), [len(c) + 1 for c in model.confidence_cuts_])
+    lfs = set(owner_of[unit].tolist())
+    assert len(unit) == 8 and len(lfs) == 2 and 0 in lfs and lfs <= {0, 6, 7, 8}
+    assert all((owner_of[unit] == lf).sum() == (owner_of == lf).sum() for lf in lfs)
 
 
 def test_a_given_graph_or_the_switch_turns_learning_off():

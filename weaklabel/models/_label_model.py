@@ -105,8 +105,8 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
     auto_dependencies : bool
         When ``fit`` gets no ``dependencies``, learn them among the LFs that vote several classes
         (:func:`~weaklabel.models.learn_dependencies`: edges of strength 0.3 or more, on at most
-        20,000 rows) and join those LFs; one-sided LFs and LFs split into confidence levels are
-        left alone. See ``units_``.
+        20,000 rows) and join those LFs, an LF split into confidence levels with all its levels;
+        one-sided LFs are left alone. See ``units_``.
     tie_break : {"prior", "lowest", "random"}
         How ``predict`` breaks ties.
     random_state : int, optional
