@@ -288,3 +288,40 @@ def test_the_temperature_is_saved_and_restored(tmp_path):
     loaded = LabelModel.load(tmp_path / "model.json")
     assert loaded.temperature_ == model.temperature_ > 1.0
     assert np.array_equal(loaded.predict_proba(votes), model.predict_proba(votes))
+
+
+@pytest.mark.parametrize("joined", [False, True])
+def test_a_vote_never_seen_in_fit_counts_at_the_prior_accuracy(joined):
+    # an LF that never fired on the rows fitted (a rare keyword) votes at prediction: its vote
+    # counts as one from an LF right prior_accuracy of the time; it used to be dropped, which
+    # left the row to the other classes' silence and so to the class whose LFs fire least
+    votes, _ = make_keyword_votes(3000, random_state=0)
+    dense = votes.to_dense()
+    k = votes.cardinality
+    rare = int(np.argmax((dense >= 0).sum(axis=0) > 0))  # an LF that fires somewhere
+    pole = int(dense[dense[:, rare] >= 0, rare][0])
+    fit = dense.copy()
+    fit[:, rare] = ABSTAIN
+    graph = None
+    if joined:  # joined units: predictions go through the joint patterns
+        import networkx as nx
+
+        graph = nx.Graph(
+            [
+                (
+                    votes.lf_names[(rare + 1) % len(votes.lf_names)],
+                    votes.lf_names[(rare + 2) % len(votes.lf_names)],
+                )
+            ]
+        )
+    model = LabelModel(cardinality=k, progress=False, random_state=0)
+    model.fit(
+        VoteMatrix.from_dense(fit, cardinality=k, lf_names=votes.lf_names), dependencies=graph
+    )
+    alone = np.full((1, dense.shape[1]), ABSTAIN)
+    alone[0, rare] = pole
+    proba = model.predict_proba(
+        VoteMatrix.from_dense(alone, cardinality=k, lf_names=votes.lf_names)
+    )[0]
+    assert proba.argmax() == pole
+    assert proba[pole] > 1.5 / k

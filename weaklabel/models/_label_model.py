@@ -22,7 +22,7 @@ from weaklabel.models._gold_weight import auto_gold_weight
 from weaklabel.models._persistence import as_class_balance, check_finite, check_shapes
 from weaklabel.models._sample import dask_fit_sample, fit_rows
 from weaklabel.models._temperature import check_temperature, vote_temperature
-from weaklabel.models._units import Units, check_units, column_table, make_units
+from weaklabel.models._units import Units, check_units, column_table, make_units, unseen_columns
 from weaklabel.models._unvoted import unvoted_proba, voted_balance
 
 __all__ = ["LabelModel"]
@@ -329,9 +329,14 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
             logits = product[:, :k]
             silent = (product[:, k:] == 0).astype(np.float64)
         else:
-            patterns = units.patterns(votes, vocabulary=np.asarray(self.vocabulary_))
-            logits = patterns.indicator @ self.pattern_weights_
-            silent = patterns.group_silent.astype(np.float64)
+            vocabulary = np.asarray(self.vocabulary_)
+            patterns = units.patterns(votes, vocabulary=vocabulary)
+            unseen = unseen_columns(
+                units, vocabulary, votes.n_lfs, prior_accuracy=self.prior_accuracy
+            )
+            product = votes.one_hot() @ unseen
+            logits = patterns.indicator @ self.pattern_weights_ + product[:, :k]
+            silent = (patterns.group_silent & (product[:, k:] == 0)).astype(np.float64)
         logits = logits + silent @ self.silence_weights_ + np.log(self.class_balance_)
         return softmax(logits / self.temperature_, axis=1)
 
@@ -346,7 +351,13 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
     def _column_table(self, units: Units, n_lfs: int) -> np.ndarray:
         cached = self.__dict__.get("_table_cache")
         if cached is None or cached[0] is not self.pattern_weights_:
-            table = column_table(units, self.vocabulary_, self.pattern_weights_, n_lfs)
+            table = column_table(
+                units,
+                self.vocabulary_,
+                self.pattern_weights_,
+                n_lfs,
+                prior_accuracy=self.prior_accuracy,
+            )
             cached = self.__dict__["_table_cache"] = (self.pattern_weights_, table)
         return cached[1]
 

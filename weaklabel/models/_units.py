@@ -30,6 +30,7 @@ __all__ = [
     "Units",
     "check_units",
     "column_table",
+    "unseen_columns",
     "lookup",
     "make_units",
     "max_unit_size",
@@ -294,18 +295,51 @@ def max_unit_size(n_lfs: int, cardinality: int) -> int:
 
 
 def column_table(
-    units: Units, vocabulary: np.ndarray, pattern_weights: np.ndarray, n_lfs: int
+    units: Units,
+    vocabulary: np.ndarray,
+    pattern_weights: np.ndarray,
+    n_lfs: int,
+    *,
+    prior_accuracy: float,
 ) -> np.ndarray:
     """``(m*k, 2k)`` for singleton units: each one-hot vote column's log-weights (its pattern's
-    row of ``pattern_weights``, 0 if unseen), then its one-sided class group (0/1)."""
+    row of ``pattern_weights``; the prior's for a vote never seen in fit, see
+    :func:`unseen_columns`), then its one-sided class group (0/1)."""
     k = units.cardinality
     position = lookup(np.asarray(vocabulary), units.column_keys(n_lfs))
     known = position >= 0
-    table = np.zeros((n_lfs * k, 2 * k))
+    table = unseen_columns(units, vocabulary, n_lfs, prior_accuracy=prior_accuracy)
     table[known, :k] = pattern_weights[position[known]]
     pole = np.repeat(units.pole, k)
     one_sided = np.flatnonzero(pole >= 0)
     table[one_sided, k + pole[one_sided]] = 1.0
+    return table
+
+
+def unseen_columns(
+    units: Units, vocabulary: np.ndarray, n_lfs: int, *, prior_accuracy: float
+) -> np.ndarray:
+    """``(m*k, 2k)``: for each one-hot vote column of a lone LF whose vote was never seen in fit,
+    its log-weights and the class group it fires (0/1); zeros for every other column.
+
+    Such a vote (an LF that never fired on the rows fitted, or voted a class it never voted
+    there) counts as one from an LF right ``prior_accuracy`` of the time, its errors spread
+    evenly: the model's prior, the same a crowd worker's rates start from. And like any one-sided
+    LF's vote it fires its class's group, whose silence then no longer counts against the class.
+    Dropping it instead left the row to the silence of every class, which hands it to the class
+    whose LFs fire least.
+    """
+    k = units.cardinality
+    unit, _ = units.unit_of_lf(n_lfs)
+    lone = np.array([len(m) == 1 for m in units.members], dtype=bool)[unit]
+    vote = np.tile(np.arange(k, dtype=np.int64), n_lfs)
+    keys = np.repeat(unit, k) * units.scale + vote + SHIFT  # a lone LF's pattern: its vote
+    unseen = np.repeat(lone, k) & (lookup(np.asarray(vocabulary), keys) < 0)
+    prior = np.full((k, k), np.log((1.0 - prior_accuracy) / (k - 1)))
+    np.fill_diagonal(prior, np.log(prior_accuracy))
+    table = np.zeros((n_lfs * k, 2 * k))
+    table[unseen, :k] = prior[vote[unseen]]
+    table[np.flatnonzero(unseen), k + vote[unseen]] = 1.0
     return table
 
 
