@@ -239,8 +239,9 @@ def test_a_random_lf_is_met_with_a_tempered_posterior_that_keeps_every_label():
     # calibration error and never changes a label
     votes, truth = make_random_lf_votes(5000, random_state=0)
     voted = votes.votes_per_row() > 0
-    tempered = LabelModel(progress=False, random_state=0).fit(votes)
-    raw = LabelModel(progress=False, random_state=0, temper=False).fit(votes)
+    # the temperature's own effect, without the label noise that lifts both alike
+    tempered = LabelModel(progress=False, random_state=0, label_noise=0.0).fit(votes)
+    raw = LabelModel(progress=False, random_state=0, temper=False, label_noise=0.0).fit(votes)
     assert raw.temperature_ == 1.0
     assert 1.3 < tempered.temperature_ <= 20.0
     assert np.array_equal(tempered.predict(votes), raw.predict(votes))
@@ -325,3 +326,47 @@ def test_a_vote_never_seen_in_fit_counts_at_the_prior_accuracy(joined):
     )[0]
     assert proba.argmax() == pole
     assert proba[pole] > 1.5 / k
+
+
+def test_label_noise_mixes_in_a_uniform_guess_and_keeps_every_label(tmp_path):
+    votes, _ = make_random_lf_votes(4000, random_state=3)
+    raw = LabelModel(progress=False, random_state=0, label_noise=0.0).fit(votes)
+    noisy = LabelModel(progress=False, random_state=0, label_noise=0.2).fit(votes)
+    raw_p, noisy_p = raw.predict_proba(votes), noisy.predict_proba(votes)
+    voted = votes.votes_per_row() > 0
+    assert np.allclose(noisy_p[voted], 0.8 * raw_p[voted] + 0.1)
+    assert np.array_equal(noisy_p[~voted], raw_p[~voted])
+    assert np.array_equal(noisy.unvoted_proba_, raw.unvoted_proba_)  # rows without votes: the prior
+    assert np.array_equal(noisy.predict(votes), raw.predict(votes))
+    assert noisy_p.max() <= 0.9 + 1e-12
+    noisy.save(tmp_path / "model.json")
+    loaded = LabelModel.load(tmp_path / "model.json")
+    assert loaded.label_noise == 0.2
+    assert np.array_equal(loaded.predict_proba(votes), noisy_p)
+
+
+@pytest.mark.parametrize("value", [-0.1, 1.0, "high"])
+def test_label_noise_outside_zero_to_one_is_refused_by_name(value):
+    votes, _ = make_random_lf_votes(200, random_state=0)
+    with pytest.raises(ParameterError, match="label_noise"):
+        LabelModel(progress=False, label_noise=value).fit(votes)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_the_default_label_noise_calibrates_where_some_gold_labels_disagree_with_every_vote(seed):
+    # independent LFs, but 5% of the true labels are flipped after the votes were drawn (the
+    # errors a gold set carries, items every LF gets wrong): the model's posterior cannot see
+    # them, and without label noise its confident rows are right less often than it claims
+    votes, truth = make_votes(
+        6000, ACCURACIES, COVERAGES, class_balance=[0.6, 0.4], random_state=seed
+    )
+    rng = np.random.default_rng(seed)
+    flipped = np.where(rng.random(len(truth)) < 0.05, 1 - truth, truth)
+    voted = votes.votes_per_row() > 0
+
+    def error(model):
+        return expected_calibration_error(model.predict_proba(votes)[voted], flipped[voted])
+
+    default = LabelModel(progress=False, random_state=0).fit(votes)
+    raw = LabelModel(progress=False, random_state=0, label_noise=0.0).fit(votes)
+    assert error(default) < error(raw) - 0.01

@@ -39,10 +39,8 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
       *anchors* every LF to the class it names: an LF for "spam" is never read as evidence of
       "ham". The pair ``(r, e)`` gives the LF's weight, ``log(r / e)``.
     - **LFs that vote several classes** (crowd workers, classifiers) have a Dawid-Skene confusion
-      matrix; how often they vote does not depend on the class. Its smoothing prior spreads over
-      all k votes, so a worker seen voting only two classes is not taken to be certain of them.
-      With 10 or more such LFs it is learned from them (:mod:`weaklabel.models._pooled`): workers
-      with too few answers to tell apart are shrunk toward the crowd and weighed alike.
+      matrix, smoothed over all k votes; with 10 or more such LFs its prior is learned from them
+      (:mod:`weaklabel.models._pooled`), shrinking workers who cannot be told apart to the crowd.
     - **Silence counts once per class**: when none of the one-sided LFs of a class fired on a row,
       that is evidence against the class: the probability that none of them fires, from their own
       rates. Counting silence per class rather than per LF keeps the silent members of a class
@@ -51,26 +49,22 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
       pattern is a single outcome, so correlated LFs are not double-counted. Without ``G``, LFs
       that vote several classes and copy each other are found in the votes and joined
       (``auto_dependencies``; :mod:`weaklabel.models._auto_dependencies`).
-    - **Class balance**: estimated, with a Dirichlet prior toward uniform whose weight is
-      ``balance_prior`` times the number of rows whose votes all come from one-sided LFs. There
-      the balance is barely identified (a broad LF and a large class look alike, and EM lets a
-      class with few LFs swallow rows), so by default it stays close to uniform; pass
-      ``class_balance`` to ``fit`` when you know it. LFs that vote several classes identify the
-      balance and are left to do so.
+    - **Class balance**: estimated, with a Dirichlet prior toward uniform weighing
+      ``balance_prior`` times the rows voted only by one-sided LFs, where a broad LF and a large
+      class look alike; pass ``class_balance`` to ``fit`` when you know it.
     - **Tempered confidence**: LFs seldom err independently, so the product of their likelihood
-      ratios claims more certainty than the votes carry. With ``temper=True`` the posterior's
-      logits are divided by the least temperature ``temperature_ >= 1`` that predicts each vote
-      from the rest of its row about as well as the best does (no gold;
-      :mod:`weaklabel.models._temperature`). It never changes which class is on top.
-    - **Gold labels** given to ``fit`` are clamped to their class during EM. By default
-      (``gold_weight="auto"``) each weighs one row unless cross-validation on the gold rows shows
-      clearly that weighing them more predicts held-out labels better
-      (:mod:`weaklabel.models._gold_weight`); then every model's predictions on the patterns of
-      the gold rows are updated by the labels (:mod:`weaklabel.models._gold`).
+      ratios claims more certainty than the votes carry. With ``temper=True`` the logits are
+      divided by the least temperature ``temperature_ >= 1`` that predicts each vote from the
+      rest of its row about as well as the best (:mod:`weaklabel.models._temperature`).
+    - **Label noise**: on some rows the class does not follow from the votes (errors every LF
+      shares, ambiguous items, wrong gold), which no vote shows. The posterior of a row with votes
+      is mixed with a uniform guess at weight ``label_noise``; labels stay as they are.
+    - **Gold labels** given to ``fit`` are clamped during EM, weighed by cross-validation
+      (``gold_weight="auto"``, :mod:`weaklabel.models._gold_weight`), and update the predictions
+      on their vote patterns (:mod:`weaklabel.models._gold`).
 
-    A row where every LF abstained gets ``unvoted_proba_``: the silence of every one-sided LF is
-    evidence too, weighed with the voted rows' class balance as EM's rates see it
-    (:mod:`weaklabel.models._unvoted`); it is only as right as EM's fit of the voted rows.
+    A row where every LF abstained gets ``unvoted_proba_``: the silence of every one-sided LF
+    against the voted rows' class balance (:mod:`weaklabel.models._unvoted`).
 
     Parameters
     ----------
@@ -102,6 +96,9 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
     temper : bool
         Temper the posterior by the learned ``temperature_`` (see above); False keeps the raw
         product of the LFs' likelihood ratios (``temperature_ == 1``).
+    label_noise : float
+        Share of rows whose class the votes cannot tell (see above), in ``[0, 1)``; 0 keeps the
+        model's posterior as it is.
     auto_dependencies : bool
         When ``fit`` gets no ``dependencies``, learn them among the LFs that vote several classes
         (:func:`~weaklabel.models.learn_dependencies`: edges of strength 0.3 or more, on at most
@@ -158,6 +155,7 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
         "init": [Options(("majority", "moments"))],
         "max_fit_rows": [Interval(int, 1, None), None],
         "temper": [Boolean()],
+        "label_noise": [Interval(float, 0, 1, closed="left")],
         "auto_dependencies": [Boolean()],
         "progress": [Boolean()],
     }
@@ -186,6 +184,7 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
         init: str = "majority",
         max_fit_rows: int | None = 100_000,
         temper: bool = True,
+        label_noise: float = 0.05,
         auto_dependencies: bool = True,
         tie_break: str = "prior",
         random_state: int | None = None,
@@ -201,6 +200,7 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
         self.init = init
         self.max_fit_rows = max_fit_rows
         self.temper = temper
+        self.label_noise = label_noise
         self.auto_dependencies = auto_dependencies
         self.progress = progress
 
@@ -338,7 +338,11 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
             logits = patterns.indicator @ self.pattern_weights_ + product[:, :k]
             silent = (patterns.group_silent & (product[:, k:] == 0)).astype(np.float64)
         logits = logits + silent @ self.silence_weights_ + np.log(self.class_balance_)
-        return softmax(logits / self.temperature_, axis=1)
+        return self._with_noise(softmax(logits / self.temperature_, axis=1))
+
+    def _with_noise(self, proba: np.ndarray) -> np.ndarray:
+        """``proba`` (rows with votes) mixed with a uniform guess at weight ``label_noise``."""
+        return (1.0 - self.label_noise) * proba + self.label_noise / self.cardinality
 
     def _unvoted_proba(self) -> np.ndarray:
         return self.unvoted_proba_
