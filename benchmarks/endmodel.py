@@ -15,7 +15,9 @@ the default ``EndModel`` trained on the label model's probabilities of the rows 
   all rows with their gold labels; the end model's probabilities are cross-fitted
   (``cross_fit_predict_proba``: each row's from a model fitted on the other folds).
 - ``youtube``, ``sms``, ``trec``: WRENCH sets of ``../shared/data``, both models fitted on the
-  train split (texts and votes) and scored on the test split.
+  train split (texts and votes) and scored on the test split; the end model is cross-fitted on
+  the train split, as ``weaklabel run`` fits it (which sets its ``temperature_``), and the
+  model fitted on all train rows predicts the test split.
 
 Scores are accuracy (ties broken at random, ``harness.scoring``) over all rows and over the
 uncovered rows (no LF voted), for majority vote, the label model, the end model, and each policy
@@ -96,8 +98,8 @@ class Problem:
         start = time.perf_counter()
         if self.cross_fit:
             end_test = end.cross_fit_predict_proba(self.fit_texts, targets, sample_weight=weight)
-        else:
-            end.fit(self.fit_texts, targets, sample_weight=weight)
+        else:  # cross-fitted on train as weaklabel run does (which sets its temperature_)
+            end.cross_fit_predict_proba(self.fit_texts, targets, sample_weight=weight)
             end_test = end.predict_proba(self.test_texts)
         seconds = time.perf_counter() - start
         covered = self.test_votes.votes_per_row() > 0

@@ -86,6 +86,7 @@ def test_the_scores_put_the_end_model_on_its_own_line_and_run_json_describes_it(
     assert block["trained_on"] == covered.sum() < 600  # rows without a vote: the prior, left out
     assert block["params"]["n_folds"] == 5 and block["params"]["random_state"] == 0
     assert block["cv_log_loss"] > 0 and 0.5 < block["cv_agreement"] <= 1
+    assert 0.05 <= block["temperature"] <= 20 and block["temperature"] != 1.0  # learned out of fold
     assert 0.5 < block["agreement_with_label_model"] <= 1
 
 

@@ -16,7 +16,9 @@ from sklearn.preprocessing import MaxAbsScaler
 
 from weaklabel import DataError, MissingDependencyError, NotFittedError, ParameterError
 from weaklabel.endmodel import EndModel
+from weaklabel.endmodel._crossfit import temper
 from weaklabel.endmodel._folds import assign_folds, text_groups
+from weaklabel.endmodel._soft import soft_cross_entropy
 
 
 def test_fit_returns_self_and_predicts_rows_that_sum_to_one(small_set):
@@ -113,11 +115,31 @@ def test_cross_fitting_keeps_a_model_fitted_on_all_rows_and_its_figures(small_se
     model = EndModel(random_state=0, progress=False)
     out_of_fold = model.cross_fit_predict_proba(texts, probs)
     full = EndModel(random_state=0, progress=False).fit(texts, probs)
-    np.testing.assert_allclose(model.predict_proba(texts), full.predict_proba(texts))
+    assert full.temperature_ == 1.0  # nothing held out to learn it from
+    tempered = temper(full.predict_proba(texts), model.temperature_)
+    np.testing.assert_allclose(model.predict_proba(texts), tempered)
     assert 0 < model.cv_log_loss_ < np.log(2) and 0.9 < model.cv_agreement_ <= 1
     assert not np.allclose(out_of_fold, model.predict_proba(texts))
     model.fit(texts, probs)  # a plain fit has no cross-validated figures
     assert not hasattr(model, "cv_log_loss_")
+    assert model.temperature_ == 1.0
+
+
+def test_cross_fitting_brings_the_confidence_to_the_labels_it_learns_from():
+    # 0.97-sure soft labels: the penalized model is less sure than that out of fold; the
+    # temperature learned there sharpens it toward them, never changing the top class
+    texts, labels = make_texts(400, seed=5)
+    probs = np.where(np.eye(2)[labels] > 0, 0.97, 0.03)
+    model = EndModel(random_state=0, progress=False)
+    out_of_fold = model.cross_fit_predict_proba(texts, probs)
+    assert model.temperature_ < 0.9
+    raw = temper(out_of_fold, 1.0 / model.temperature_)  # undo it
+    assert soft_cross_entropy(probs, out_of_fold, np.ones(400)) < soft_cross_entropy(
+        probs, raw, np.ones(400)
+    )
+    assert np.abs(out_of_fold.max(axis=1).mean() - 0.97) < np.abs(raw.max(axis=1).mean() - 0.97)
+    assert np.array_equal(out_of_fold.argmax(axis=1), raw.argmax(axis=1))
+    assert np.array_equal(model.predict(texts), model._fitted().predict_proba(texts, 100).argmax(1))
 
 
 # -- custom estimators ------------------------------------------------------------------------

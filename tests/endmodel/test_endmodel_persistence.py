@@ -33,8 +33,22 @@ def test_save_then_load_gives_identical_probabilities(fitted, tmp_path):
     np.testing.assert_array_equal(loaded.predict_proba(texts), model.predict_proba(texts))
     assert loaded.get_params() == {**model.get_params(), "progress": True}  # not saved
     assert (loaded.cv_log_loss_, loaded.cv_agreement_) == (model.cv_log_loss_, model.cv_agreement_)
+    assert loaded.temperature_ == model.temperature_ != 1.0  # learned by the cross-fit
     assert zipfile.is_zipfile(tmp_path / "end.npz")
     assert list(tmp_path.iterdir()) == [tmp_path / "end.npz"]  # no temporary left behind
+
+
+def test_a_file_saved_before_the_temperature_loads_untempered(fitted, tmp_path):
+    model, texts = fitted
+    model.save(tmp_path / "end.npz")
+    members = _members(tmp_path / "end.npz")
+    _header(lambda h: h.pop("temperature"))(members)
+    _write(tmp_path / "old.npz", members)
+    loaded = EndModel.load(tmp_path / "old.npz")
+    assert loaded.temperature_ == 1.0
+    np.testing.assert_allclose(
+        loaded.predict_proba(texts), model._fitted().predict_proba(texts, 100)
+    )
 
 
 def test_a_streamed_three_class_model_round_trips(tmp_path):
@@ -112,6 +126,7 @@ TAMPERED: dict[str, tuple[Callable[[dict[str, Any]], None], str]] = {
         r"analyzer 'callable'",
     ),
     "cv": (_set(cv={"log_loss": -1, "agreement": 2}), r"cv figures out of range"),
+    "temperature": (_set(temperature=0), r"temperature must be a number from 0.05 to 20"),
     "nan-coef": (_nan_coef, r"coef holds NaN or infinite values"),
     "idf": (lambda m: m.update(idf_0=np.zeros_like(m["idf_0"])), r"idf values must be >= 1"),
     "idf-shape": (lambda m: m.update(idf_1=m["idf_1"][:-1]), r"idf_1 has .* shape"),

@@ -134,6 +134,7 @@ def _info(
         "gold_rows": int(known.sum()),
         "cv_log_loss": _float(getattr(end, "cv_log_loss_", None)),
         "cv_agreement": _float(getattr(end, "cv_agreement_", None)),
+        "temperature": _float(getattr(end, "temperature_", None)),
         # on the rows an LF voted on (elsewhere the label model has one guess for all rows)
         "agreement_with_label_model": _float(agree[covered].mean() if covered.any() else None),
         "rows_without_text": int(missing),

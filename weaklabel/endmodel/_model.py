@@ -26,7 +26,7 @@ from weaklabel._core.params import (
 )
 from weaklabel._core.random import RANDOM_STATE, check_random_state
 from weaklabel.endmodel._checks import check_probs, check_sample_weight, check_texts
-from weaklabel.endmodel._crossfit import cross_fit, cv_figures
+from weaklabel.endmodel._crossfit import cross_fit, cv_figures, fit_temperature, temper
 from weaklabel.endmodel._estimator import is_classifier
 from weaklabel.endmodel._learn import Fitted, learn, learn_chunks
 from weaklabel.endmodel._persistence import load_end_model, save_end_model
@@ -52,7 +52,16 @@ _NGRAMS: list[Constraint] = [
 ]
 _CLASSIFIER = Check("a scikit-learn classifier instance with fit and predict_proba", is_classifier)
 #: the learned state: what ``fit`` sets and ``save`` writes (cross-fit figures apart)
-STATE = ("features_", "coef_", "intercept_", "link_", "solver_", "n_classes_", "n_rows_")
+STATE = (
+    "features_",
+    "coef_",
+    "intercept_",
+    "link_",
+    "solver_",
+    "n_classes_",
+    "n_rows_",
+    "temperature_",
+)
 CV_STATE = ("cv_log_loss_", "cv_agreement_")
 
 
@@ -134,6 +143,7 @@ class EndModel:
     solver_: str
     n_classes_: int
     n_rows_: int
+    temperature_: float
     estimator_: Any
     cv_log_loss_: float
     cv_agreement_: float
@@ -250,7 +260,7 @@ class EndModel:
         """Class probabilities, one row per text; each row sums to 1."""
         self._check_fitted()
         texts = check_texts(texts, owner="EndModel.predict_proba")
-        return self._fitted().predict_proba(texts, self.chunk_size)
+        return temper(self._fitted().predict_proba(texts, self.chunk_size), self.temperature_)
 
     def predict(self, texts: Any) -> np.ndarray:
         """The most probable class of each text (the lowest index among ties)."""
@@ -267,7 +277,11 @@ class EndModel:
         two cross-validated figures are kept, over the rows weighted as in training:
         ``cv_log_loss_`` (the soft cross-entropy of the out-of-fold probabilities against
         ``probs``) and ``cv_agreement_`` (the share of rows whose most probable class is the one
-        ``probs`` gives).
+        ``probs`` gives). The out-of-fold probabilities also set ``temperature_``, the one
+        that brings them closest to ``probs`` (soft cross-entropy; :mod:`._crossfit`): a
+        penalized model trained on soft labels is less sure than they are, and ``fit`` alone,
+        with nothing held out, keeps ``temperature_ = 1``. The probabilities returned, the
+        figures and every later ``predict_proba`` are tempered by it.
 
         Returns
         -------
@@ -282,6 +296,8 @@ class EndModel:
         out = cross_fit(self, texts, targets, weights, rng=rng)
         seed = int(rng.integers(2**31 - 1))
         self._keep(learn(self, texts, targets, weights, seed=seed, progress=self.progress))
+        self.temperature_ = fit_temperature(targets, out, weights, self.weighting)
+        out = temper(out, self.temperature_)
         figures = cv_figures(targets, out, weights, self.weighting)
         if figures is not None:
             self.cv_log_loss_, self.cv_agreement_ = figures
@@ -313,6 +329,7 @@ class EndModel:
         self.link_, self.solver_, self.n_classes_ = fitted.link, fitted.solver, fitted.n_classes
         self.estimator_ = fitted.estimator
         self.n_rows_ = fitted.n_rows
+        self.temperature_ = 1.0  # cross_fit_predict_proba learns it from held-out rows
 
     def _fitted(self) -> Fitted:
         return Fitted(

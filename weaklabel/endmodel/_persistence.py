@@ -34,6 +34,7 @@ from weaklabel._core.formats import check_version
 from weaklabel._core.params import parameter_error
 from weaklabel._io.atomic import atomic_write
 from weaklabel._version import __version__
+from weaklabel.endmodel._crossfit import MAX_TEMPERATURE, MIN_TEMPERATURE
 from weaklabel.endmodel._features import ANALYZERS, Block, TextFeatures
 from weaklabel.exceptions import DataError, ParameterError
 
@@ -74,6 +75,7 @@ def save_end_model(model: EndModel, path: str | Path) -> None:
         "params": params,
         "n_classes": model.n_classes_,
         "n_rows": model.n_rows_,
+        "temperature": model.temperature_,
         "solver": model.solver_,
         "link": model.link_,
         "features": [
@@ -167,6 +169,7 @@ def _build(cls: type[EndModel], arrays: dict[str, np.ndarray]) -> EndModel:
     model.coef_, model.intercept_ = coef, intercept
     model.link_, model.solver_, model.n_classes_ = str(link), str(solver), k
     model.n_rows_ = _integer(header, "n_rows", 0)
+    model.temperature_ = _temperature(header.get("temperature", 1.0))  # 1: saved before it
     model.estimator_ = None
     cv = header.get("cv")
     if cv is not None:
@@ -279,6 +282,15 @@ def _integer(data: dict[str, Any], name: str, minimum: int) -> int:
     if type(value) is not int or value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}; got {value!r}")
     return value
+
+
+def _temperature(value: Any) -> float:
+    if not (_number(value) and MIN_TEMPERATURE <= value <= MAX_TEMPERATURE):
+        raise ValueError(
+            f"temperature must be a number from {MIN_TEMPERATURE} to {MAX_TEMPERATURE}; "
+            f"got {value!r}"
+        )
+    return float(value)
 
 
 def _number(value: Any) -> bool:
