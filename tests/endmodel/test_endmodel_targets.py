@@ -21,10 +21,18 @@ def fitted():
     return votes, gold, plain, with_gold
 
 
+def _raw(model, votes, gold=None):
+    """The same model fitted without its label noise (the fit does not depend on it)."""
+    return LabelModel(**{**model.get_params(), "label_noise": 0.0}).fit(votes, gold=gold)
+
+
 def test_without_gold_the_targets_are_the_label_model_s_and_uncovered_rows_weigh_nothing(fitted):
     votes, _, plain, _ = fitted
     targets, weight = training_targets(plain, votes)
-    np.testing.assert_array_equal(targets, plain.predict_proba(votes))
+    # the label model's probabilities before its label noise: the end model sets its own confidence
+    np.testing.assert_array_equal(targets, _raw(plain, votes).predict_proba(votes))
+    assert not np.allclose(targets, plain.predict_proba(votes))
+    assert plain.label_noise == 0.05  # the caller's model is left as it was
     np.testing.assert_array_equal(weight, (votes.votes_per_row() > 0).astype(float))
     assert (weight == 0).any()  # make_votes leaves some rows without votes
 
@@ -34,7 +42,8 @@ def test_with_gold_labeled_rows_are_one_hot_and_the_rest_skip_the_pattern_update
     targets, weight = training_targets(model, votes, gold=gold)
     known = gold >= 0
     np.testing.assert_array_equal(targets[known], np.eye(2)[gold[known]])
-    np.testing.assert_array_equal(targets[~known], model.prior_proba(votes)[~known])
+    raw = _raw(model, votes, gold)
+    np.testing.assert_array_equal(targets[~known], raw.prior_proba(votes)[~known])
     assert not np.allclose(model.prior_proba(votes), model.predict_proba(votes))
     assert (weight[known] == 1).all()
 

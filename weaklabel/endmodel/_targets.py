@@ -3,11 +3,18 @@
 ``weaklabel run``, the benchmarks and users' own code train the end model on
 :func:`training_targets`:
 
-- the label model's probabilities of every row with a vote; with gold labels, its *own*
-  probabilities (``prior_proba``), not its per-pattern gold update: the end model gets each
-  labeled row itself, and spreading the label over the row's vote pattern too would count it
-  twice and assume the labeled rows are a random sample of their pattern (rows picked by
-  ``query``'s ``end_model`` strategy are the unusual texts of their pattern);
+- the label model's probabilities of every row with a vote, before its ``label_noise`` (the
+  uniform share :class:`~weaklabel.models.LabelModel` mixes in for the rows whose class no vote
+  shows): the end model reads the text, and sets its own confidence out of fold (its
+  ``temperature_``). Trained on the mixed probabilities it came out less well calibrated on all
+  five sets of ``benchmarks/endmodel.py`` (ECE demo 0.055 against 0.017, WRENCH youtube 0.095
+  against 0.053), and with a noisy oracle in ``benchmarks/active.py`` WRENCH sms fell below no
+  gold (0.976 -> 0.961): the mixed rows weigh less against people's labels;
+- with gold labels, the label model's *own* probabilities (``prior_proba``), not its
+  per-pattern gold update: the end model gets each labeled row itself, and spreading the label
+  over the row's vote pattern too would count it twice and assume the labeled rows are a random
+  sample of their pattern (rows picked by ``query``'s ``end_model`` strategy are the unusual
+  texts of their pattern);
 - each labeled row one-hot;
 - weight 0 for the rows no LF voted on and no one labeled: their target is the class prior,
   which says nothing about their text (kept in, it pulled every text toward the majority class,
@@ -16,6 +23,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import numpy as np
@@ -66,6 +74,9 @@ def training_targets(
                 "Annotations.to_gold(votes)."
             )
         known = labels != UNKNOWN
+    if getattr(label_model, "label_noise", 0.0):  # its probabilities before the label noise
+        label_model = copy.copy(label_model)
+        label_model.label_noise = 0.0
     if known.any():
         targets = np.array(label_model.prior_proba(votes), dtype=np.float64)
         targets[known] = np.eye(k)[labels[known]]  # type: ignore[index]
