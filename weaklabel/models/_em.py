@@ -10,7 +10,7 @@ from tqdm.auto import tqdm
 
 from weaklabel._votes.matrix import VoteMatrix
 from weaklabel.models._pooled import PooledPrior, pooled_prior
-from weaklabel.models._units import Units
+from weaklabel.models._units import Units, prior_confusion
 
 if TYPE_CHECKING:
     from weaklabel.models._label_model import LabelModel
@@ -46,9 +46,7 @@ class EM:
         rho0 = np.minimum((1 - self.a0) * k * coverage / (k - 1), rho1)
         self.rho1, self.rho0 = rho1, rho0
         self.n_patterns_of_unit = np.bincount(unit_of_pattern, minlength=units.n_units)
-        table = np.full((k, k), (1 - self.a0) / (k - 1))
-        np.fill_diagonal(table, self.a0)
-        score = shares @ table.T  # [pattern, y]
+        score = shares @ prior_confusion(k, self.a0).T  # [pattern, y]
         norm = np.zeros((units.n_units, k))
         np.add.at(norm, unit_of_pattern, score)
         # A lone LF votes one of k classes, so its prior already spreads over all k votes; a

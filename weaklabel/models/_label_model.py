@@ -322,21 +322,14 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
     def _proba(self, votes: VoteMatrix) -> np.ndarray:
         k = self.cardinality
         units = self._units()
-        if units.singletons:
-            # one product of the one-hot votes with [vote weights | vote -> class-group map]
-            table = self._column_table(units, votes.n_lfs)
-            product = votes.one_hot() @ table
-            logits = product[:, :k]
-            silent = (product[:, k:] == 0).astype(np.float64)
-        else:
-            vocabulary = np.asarray(self.vocabulary_)
-            patterns = units.patterns(votes, vocabulary=vocabulary)
-            unseen = unseen_columns(
-                units, vocabulary, votes.n_lfs, prior_accuracy=self.prior_accuracy
-            )
-            product = votes.one_hot() @ unseen
-            logits = patterns.indicator @ self.pattern_weights_ + product[:, :k]
-            silent = (patterns.group_silent & (product[:, k:] == 0)).astype(np.float64)
+        # one product of the one-hot votes with [vote weights | vote -> class-group map]
+        product = votes.one_hot() @ self._column_table(units, votes.n_lfs)
+        logits, fired = product[:, :k], product[:, k:] > 0
+        if not units.singletons:  # joint patterns; the table holds the unseen lone votes only
+            patterns = units.patterns(votes, vocabulary=np.asarray(self.vocabulary_))
+            logits = logits + patterns.indicator @ self.pattern_weights_
+            fired |= ~patterns.group_silent
+        silent = (~fired).astype(np.float64)
         logits = logits + silent @ self.silence_weights_ + np.log(self.class_balance_)
         return self._with_noise(softmax(logits / self.temperature_, axis=1))
 
@@ -353,14 +346,15 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
         )
 
     def _column_table(self, units: Units, n_lfs: int) -> np.ndarray:
+        """Each one-hot vote column's ``(weights | class group)`` row, cached: every column's
+        with singleton units (:func:`column_table`), the unseen lone votes' otherwise."""
         cached = self.__dict__.get("_table_cache")
         if cached is None or cached[0] is not self.pattern_weights_:
-            table = column_table(
-                units,
-                self.vocabulary_,
-                self.pattern_weights_,
-                n_lfs,
-                prior_accuracy=self.prior_accuracy,
+            vocabulary, prior = np.asarray(self.vocabulary_), self.prior_accuracy
+            table = (
+                column_table(units, vocabulary, self.pattern_weights_, n_lfs, prior_accuracy=prior)
+                if units.singletons
+                else unseen_columns(units, vocabulary, n_lfs, prior_accuracy=prior)
             )
             cached = self.__dict__["_table_cache"] = (self.pattern_weights_, table)
         return cached[1]

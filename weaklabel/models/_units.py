@@ -30,10 +30,11 @@ __all__ = [
     "Units",
     "check_units",
     "column_table",
-    "unseen_columns",
     "lookup",
     "make_units",
     "max_unit_size",
+    "prior_confusion",
+    "unseen_columns",
 ]
 
 #: Most LFs modelled jointly as one unit (fewer when the number of classes is large).
@@ -335,11 +336,17 @@ def unseen_columns(
     vote = np.tile(np.arange(k, dtype=np.int64), n_lfs)
     keys = np.repeat(unit, k) * units.scale + vote + SHIFT  # a lone LF's pattern: its vote
     unseen = np.repeat(lone, k) & (lookup(np.asarray(vocabulary), keys) < 0)
-    prior = np.full((k, k), np.log((1.0 - prior_accuracy) / (k - 1)))
-    np.fill_diagonal(prior, np.log(prior_accuracy))
     table = np.zeros((n_lfs * k, 2 * k))
-    table[unseen, :k] = prior[vote[unseen]]
+    table[unseen, :k] = np.log(prior_confusion(k, prior_accuracy))[vote[unseen]]
     table[np.flatnonzero(unseen), k + vote[unseen]] = 1.0
+    return table
+
+
+def prior_confusion(k: int, accuracy: float) -> np.ndarray:
+    """``(k, k)``: the smoothing prior's confusion matrix, ``accuracy`` on the diagonal and the
+    rest spread evenly (symmetric, so rows or columns alike)."""
+    table = np.full((k, k), (1.0 - accuracy) / (k - 1))
+    np.fill_diagonal(table, accuracy)
     return table
 
 
