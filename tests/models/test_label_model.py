@@ -219,7 +219,7 @@ def test_a_class_silence_follows_its_lfs_rates(seed):
     # none of its own LFs fired. A free silence rate fitted on the voted rows ran to 0.001 (those
     # rows went to the other class), so a class's silence was near-certain evidence against it
     votes, truth = make_one_sided_votes(5000, random_state=seed)
-    model = LabelModel(progress=False, random_state=0).fit(votes)
+    model = LabelModel(progress=False, random_state=0, silence="class").fit(votes)
     pole = votes.polarity().argmax(axis=1)
     fired = votes.to_dense() != ABSTAIN
     voted = fired.any(axis=1)
@@ -240,8 +240,12 @@ def test_a_random_lf_is_met_with_a_tempered_posterior_that_keeps_every_label():
     votes, truth = make_random_lf_votes(5000, random_state=0)
     voted = votes.votes_per_row() > 0
     # the temperature's own effect, without the label noise that lifts both alike
-    tempered = LabelModel(progress=False, random_state=0, label_noise=0.0).fit(votes)
-    raw = LabelModel(progress=False, random_state=0, temper=False, label_noise=0.0).fit(votes)
+    tempered = LabelModel(progress=False, random_state=0, label_noise=0.0, silence="class").fit(
+        votes
+    )
+    raw = LabelModel(
+        progress=False, random_state=0, temper=False, label_noise=0.0, silence="class"
+    ).fit(votes)
     assert raw.temperature_ == 1.0
     assert 1.3 < tempered.temperature_ <= 20.0
     assert np.array_equal(tempered.predict(votes), raw.predict(votes))
@@ -265,7 +269,7 @@ def test_silent_lfs_do_not_hold_the_temperature_down(seed):
         5000, n_good=4, coverage=0.05, random_coverage=0.1, random_state=seed
     )
     voted = votes.votes_per_row() > 0
-    model = LabelModel(progress=False, random_state=0).fit(votes)
+    model = LabelModel(progress=False, random_state=0, silence="class").fit(votes)
     assert model.temperature_ > 3.0
     assert expected_calibration_error(model.predict_proba(votes)[voted], truth[voted]) < 0.13
 
@@ -284,7 +288,7 @@ def test_too_few_rows_with_two_votes_leave_the_posterior_untempered():
 
 def test_the_temperature_is_saved_and_restored(tmp_path):
     votes, _ = make_random_lf_votes(2000, random_state=1)
-    model = LabelModel(progress=False, random_state=0).fit(votes)
+    model = LabelModel(progress=False, random_state=0, silence="class").fit(votes)
     model.save(tmp_path / "model.json")
     loaded = LabelModel.load(tmp_path / "model.json")
     assert loaded.temperature_ == model.temperature_ > 1.0

@@ -20,7 +20,7 @@ def test_a_row_without_votes_goes_to_the_class_its_lfs_miss_most(seed):
     # said the other class, by a hair. (With weaker LFs, 60-85% right, EM's own fit of the voted
     # rows is off, see "Known limitation" in docs/label_models.md, and the call gets closer.)
     votes, truth = make_one_sided_votes(6000, accuracy=(0.75, 0.9), random_state=seed)
-    model = LabelModel(progress=False, random_state=0).fit(votes)
+    model = LabelModel(progress=False, random_state=0, silence="class").fit(votes)
     unvoted = votes.votes_per_row() == 0
     majority = int(np.bincount(truth[unvoted]).argmax())
     assert majority == 0
@@ -48,7 +48,7 @@ def test_rows_without_votes_get_the_classes_in_the_shares_they_hold(seed):
     # EM's class balance, pulled toward uniform, gives the rare class nearly a third; the rows
     # without votes hold 64/26/10
     votes, truth = _three_classes(seed)
-    model = LabelModel(3, progress=False, random_state=0).fit(votes)
+    model = LabelModel(3, progress=False, random_state=0, silence="class").fit(votes)
     unvoted = votes.votes_per_row() == 0
     shares = np.bincount(truth[unvoted], minlength=3) / unvoted.sum()
     assert model.class_balance_[2] > 0.25

@@ -19,16 +19,17 @@ from weaklabel.models._base import CHANCE, BaseLabelModel
 from weaklabel.models._em import EM, accelerated_fixed_point, initial_posteriors
 from weaklabel.models._emissions import EmissionsMixin, marginal_emissions
 from weaklabel.models._gold_weight import auto_gold_weight
-from weaklabel.models._persistence import as_class_balance, check_finite, check_shapes
+from weaklabel.models._label_model_state import LabelModelState
 from weaklabel.models._sample import dask_fit_sample, fit_rows
-from weaklabel.models._temperature import check_temperature, vote_temperature
-from weaklabel.models._units import Units, check_units, column_table, make_units, unseen_columns
+from weaklabel.models._silence import MIN_PAIRS, LFSilence, fit_lf_silence, independence_holds
+from weaklabel.models._temperature import vote_temperature
+from weaklabel.models._units import Units, column_table, make_units, unseen_columns
 from weaklabel.models._unvoted import unvoted_proba, voted_balance
 
 __all__ = ["LabelModel"]
 
 
-class LabelModel(EmissionsMixin, BaseLabelModel):
+class LabelModel(LabelModelState, EmissionsMixin, BaseLabelModel):
     """The default label model: learns how far to trust each LF and the class balance, unlabeled.
 
     It is a generative model of the votes given the true class ``y``, fitted by EM on the rows
@@ -44,7 +45,9 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
     - **Silence counts once per class**: when none of the one-sided LFs of a class fired on a row,
       that is evidence against the class: the probability that none of them fires, from their own
       rates. Counting silence per class rather than per LF keeps the silent members of a class
-      whose other LFs fired from multiplying it (overlapping or duplicated LFs).
+      whose other LFs fired from multiplying it (overlapping or duplicated LFs). Where the
+      one-sided LFs fire independently given the class, every silent LF counts instead
+      (``silence="auto"``; :mod:`weaklabel.models._silence`).
     - **Dependencies**: LFs joined in ``fit(..., dependencies=G)`` form one unit whose joint vote
       pattern is a single outcome, so correlated LFs are not double-counted. Without ``G``, LFs
       that vote several classes and copy each other are found in the votes and joined
@@ -99,6 +102,10 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
     label_noise : float
         Share of rows whose class the votes cannot tell (see above), in ``[0, 1)``; 0 keeps the
         model's posterior as it is.
+    silence : {"auto", "class", "lf"}
+        How one-sided LFs' silence counts: once per class (``"class"``), per LF, the rows
+        without votes fitted too (``"lf"``), or per LF where a test of the LFs' pairwise
+        co-firing finds them independent given the class and per class otherwise (``"auto"``).
     auto_dependencies : bool
         When ``fit`` gets no ``dependencies``, learn them among the LFs that vote several classes
         (:func:`~weaklabel.models.learn_dependencies`: edges of strength 0.3 or more, on at most
@@ -123,7 +130,10 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
     units_ : list of list of int
         The LFs modelled jointly (singletons without dependencies, given or learned).
     temperature_ : float
-        What the posterior's logits are divided by (1 with ``temper=False``).
+        What the posterior's logits are divided by (1 with ``temper=False``, and with per-LF
+        silence, which is taken only where the LFs look independent).
+    silence_ : {"class", "lf"}
+        How the fitted model counts silence (see ``silence``).
     n_iter_ : int
         EM steps run.
     converged_ : bool
@@ -156,20 +166,10 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
         "max_fit_rows": [Interval(int, 1, None), None],
         "temper": [Boolean()],
         "label_noise": [Interval(float, 0, 1, closed="left")],
+        "silence": [Options(("auto", "class", "lf"))],
         "auto_dependencies": [Boolean()],
         "progress": [Boolean()],
     }
-    _state: ClassVar[tuple[str, ...]] = (
-        "class_balance_",
-        "emissions_",
-        "units_",
-        "unit_poles_",
-        "vocabulary_",
-        "pattern_weights_",
-        "silence_weights_",
-        "temperature_",
-        "unvoted_proba_",
-    )
 
     def __init__(
         self,
@@ -185,6 +185,7 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
         max_fit_rows: int | None = 100_000,
         temper: bool = True,
         label_noise: float = 0.05,
+        silence: str = "auto",
         auto_dependencies: bool = True,
         tie_break: str = "prior",
         random_state: int | None = None,
@@ -201,6 +202,7 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
         self.max_fit_rows = max_fit_rows
         self.temper = temper
         self.label_noise = label_noise
+        self.silence = silence
         self.auto_dependencies = auto_dependencies
         self.progress = progress
 
@@ -272,6 +274,18 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
         q = initial_posteriors(sample, k, init=self.init, random_state=self.random_state)
         q[clamp[0]] = clamp[1]
         em = EM(self, units, patterns.unit_of_pattern, shares, indicator, weights)
+        n = len(weights) - len(clamp[0])  # the unlabeled rows come first
+        self.silence_ = "class"
+        one_sided = int((units.pole >= 0).sum())  # with too few for the test, no per-LF fit
+        testable = one_sided * (one_sided - 1) // 2 >= MIN_PAIRS
+        if self.silence == "lf" or (self.silence == "auto" and testable):
+            lf = fit_lf_silence(
+                em, q.copy(), weights, clamp, balance, unvoted_rows,
+                max_iter=self.max_iter, tol=self.tol, progress=self.progress,
+            )  # fmt: skip
+            if self.silence == "lf" or independence_holds(lf, em, weights[:n], unvoted_rows)[0]:
+                self._take_lf_silence(lf, patterns, units, sample, weights)
+                return
         pi_strength = self.balance_prior * em.weak_weight / k
 
         def em_step(current: np.ndarray) -> np.ndarray:
@@ -287,35 +301,50 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
         q, self.n_iter_, self.converged_ = accelerated_fixed_point(
             em_step, q, max_iter=self.max_iter, tol=self.tol, progress=self.progress
         )
-        if not self.converged_:
-            warnings.warn(
-                f"LabelModel did not converge in max_iter={self.max_iter} EM steps (tol="
-                f"{self.tol}); raise max_iter for a better fit.",
-                ConvergenceWarning,
-                stacklevel=3,
-            )
+        self._warn_unconverged()
         wq = weights[:, None] * q
         totals = wq.sum(axis=0)
         self.class_balance_ = (
             balance if balance is not None else _normalise(totals + 1.0 + pi_strength)
         )
         self.pattern_weights_, self.silence_weights_ = em.m_step(wq, totals)
-        self.vocabulary_ = patterns.vocabulary
-        self.units_ = [list(m) for m in units.members]
-        self.unit_poles_ = units.pole
-        self.emissions_ = marginal_emissions(sample, wq, totals, k)
-        self.temperature_ = 1.0
+        self._set_structure(patterns, units, sample, wq)
         evidence = indicator @ self.pattern_weights_ + silent @ self.silence_weights_
         if self.temper:
             rng = check_random_state(self.random_state, owner=type(self).__name__)
             logits = evidence + np.log(self.class_balance_)
             self.temperature_ = vote_temperature(em, logits, q, self.pattern_weights_, rng=rng)
-        n = len(weights) - len(clamp[0])  # the unlabeled rows come first
         if balance is None:
             balance = voted_balance(evidence[:n], weights[:n], self.class_balance_)
         share = float(weights[:n].sum()) / max(float(weights[:n].sum()) + unvoted_rows, 1.0)
         self.unvoted_proba_ = unvoted_proba(em, self.pattern_weights_, balance, voted_share=share)
+
+    def _take_lf_silence(
+        self, fit: LFSilence, patterns: Any, units: Units, sample: VoteMatrix, weights: np.ndarray
+    ) -> None:
+        """Keep the per-LF-silence fit (:mod:`weaklabel.models._silence`)."""
+        self.silence_, self.n_iter_, self.converged_ = "lf", fit.n_iter, fit.converged
+        self._warn_unconverged()
+        self.class_balance_, self.unvoted_proba_ = fit.balance, fit.unvoted_proba
+        self.pattern_weights_, self.silence_weights_ = fit.pattern_weights, fit.silence_weights
+        self._set_structure(patterns, units, sample, weights[:, None] * fit.q)
+
+    def _set_structure(self, patterns: Any, units: Units, sample: VoteMatrix, wq: Any) -> None:
+        self.vocabulary_ = patterns.vocabulary
+        self.units_ = [list(m) for m in units.members]
+        self.unit_poles_ = units.pole
+        self.emissions_ = marginal_emissions(sample, wq, wq.sum(axis=0), self.cardinality)
+        self.temperature_ = 1.0
         self.n_fit_rows_ = sample.n_rows
+
+    def _warn_unconverged(self) -> None:
+        if not self.converged_:
+            warnings.warn(
+                f"LabelModel did not converge in max_iter={self.max_iter} EM steps (tol="
+                f"{self.tol}); raise max_iter for a better fit.",
+                ConvergenceWarning,
+                stacklevel=4,
+            )
 
     # -- predict ----------------------------------------------------------------------------------
 
@@ -329,7 +358,7 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
             patterns = units.patterns(votes, vocabulary=np.asarray(self.vocabulary_))
             logits = logits + patterns.indicator @ self.pattern_weights_
             fired |= ~patterns.group_silent
-        silent = (~fired).astype(np.float64)
+        silent = (~fired | (self.silence_ == "lf")).astype(np.float64)  # lf: every class's
         logits = logits + silent @ self.silence_weights_ + np.log(self.class_balance_)
         return self._with_noise(softmax(logits / self.temperature_, axis=1))
 
@@ -358,35 +387,6 @@ class LabelModel(EmissionsMixin, BaseLabelModel):
             )
             cached = self.__dict__["_table_cache"] = (self.pattern_weights_, table)
         return cached[1]
-
-    # -- persistence ------------------------------------------------------------------------------
-
-    def _state_from_json(self, state: dict[str, Any]) -> None:
-        self.class_balance_ = np.asarray(state["class_balance_"], dtype=np.float64)
-        self.emissions_ = np.asarray(state["emissions_"], dtype=np.float64)
-        self.units_ = [list(map(int, m)) for m in state["units_"]]
-        self.unit_poles_ = np.asarray(state["unit_poles_"], dtype=np.int64)
-        self.vocabulary_ = np.asarray(state["vocabulary_"], dtype=np.int64)
-        self.pattern_weights_ = np.asarray(state["pattern_weights_"], dtype=np.float64)
-        self.silence_weights_ = np.asarray(state["silence_weights_"], dtype=np.float64)
-        self.temperature_ = state["temperature_"]
-        self.unvoted_proba_ = np.asarray(state["unvoted_proba_"], dtype=np.float64)
-
-    def _check_state(self, n_lfs: int) -> None:
-        k = self.cardinality
-        check_finite(self, ("emissions_", "pattern_weights_", "silence_weights_"))
-        self.temperature_ = check_temperature(self.temperature_)
-        if as_class_balance(self.unvoted_proba_, k) is None:
-            raise ValueError(f"unvoted_proba_ must hold {k} positive probabilities summing to 1")
-        check_units(self.units_, self.unit_poles_, self.vocabulary_, n_lfs=n_lfs, cardinality=k)
-        check_shapes(
-            self,
-            {
-                "emissions_": (n_lfs, k, k),
-                "pattern_weights_": (len(self.vocabulary_), k),
-                "silence_weights_": (k, k),
-            },
-        )
 
 
 def _normalise(x: np.ndarray) -> np.ndarray:

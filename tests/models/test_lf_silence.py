@@ -1,0 +1,152 @@
+"""Per-LF silence: LabelModel(silence="auto") counts every silent one-sided LF where the LFs fire
+independently given the class, and once per class elsewhere (weaklabel.models._silence)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from weaklabel import DataError, VoteMatrix
+from weaklabel.datasets import make_dependent_votes, make_keyword_votes, make_one_sided_votes
+from weaklabel.models import LabelModel, MajorityVote
+
+
+def _accuracy(model, votes, truth) -> float:
+    return float((model.predict(votes) == truth).mean())
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_independent_one_sided_lfs_get_every_silence_counted(seed):
+    # ten weak one-sided LFs, independent given the class, 60/40 classes: leaving the silent
+    # siblings of a fired LF out favours the class whose LFs fire most, which takes rows
+    votes, truth = make_one_sided_votes(8000, random_state=seed)
+    fit, test = votes[range(4000)], votes[range(4000, 8000)]
+    auto = LabelModel(progress=False, random_state=0).fit(fit)
+    per_class = LabelModel(progress=False, random_state=0, silence="class").fit(fit)
+    assert auto.silence_ == "lf" and per_class.silence_ == "class"
+    gold = truth[4000:]
+    assert _accuracy(auto, test, gold) > _accuracy(per_class, test, gold) + 0.02
+    assert _accuracy(auto, test, gold) > _accuracy(MajorityVote().fit(fit), test, gold)
+    assert auto.temperature_ == 1.0
+    assert abs(auto.class_balance_[0] - 0.6) < 0.05  # the rows without votes pin the balance
+
+
+def test_a_rare_class_is_found_with_its_share():
+    # three classes 72/24/4, 24 independent one-sided LFs: the class-level silence hands the
+    # rows to the rare class, whose LFs each catch much of it
+    m, k = 24, 3
+    rng = np.random.default_rng(3)
+    votes, truth, _ = make_dependent_votes(
+        6000,
+        rng.uniform(0.6, 0.95, m),
+        np.full(m, 0.04),
+        [],
+        cardinality=k,
+        class_balance=[0.72, 0.24, 0.04],
+        polarities=np.arange(m) % k,
+        random_state=0,
+    )
+    auto = LabelModel(k, progress=False, random_state=0).fit(votes)
+    per_class = LabelModel(k, progress=False, random_state=0, silence="class").fit(votes)
+    assert auto.silence_ == "lf"
+    assert _accuracy(auto, votes, truth) > 0.82
+    assert _accuracy(auto, votes, truth) > _accuracy(per_class, votes, truth) + 0.05
+    assert np.abs(auto.class_balance_ - [0.72, 0.24, 0.04]).max() < 0.03
+
+
+def test_keywords_that_exclude_each_other_keep_the_class_level_silence():
+    # one specific keyword per row: a class's keywords never fire together, which independence
+    # given the class would have them do
+    votes, _ = make_keyword_votes(4000, random_state=0)
+    assert LabelModel(9, progress=False, random_state=0).fit(votes).silence_ == "class"
+
+
+def test_copied_lfs_keep_the_class_level_silence():
+    # independent one-sided LFs, and four of them repeating another on 90% of the rows
+    m = 12
+    votes, _, _ = make_dependent_votes(
+        6000,
+        np.full(m, 0.8),
+        np.full(m, 0.15),
+        [(0, 2), (1, 3), (4, 6), (5, 7)],
+        copy_prob=0.9,
+        polarities=np.arange(m) % 2,
+        random_state=0,
+    )
+    assert LabelModel(progress=False, random_state=0).fit(votes).silence_ == "class"
+
+
+def test_too_few_lfs_to_test_keep_the_class_level_silence():
+    votes, _ = make_one_sided_votes(6000, n_lfs=4, random_state=0)  # 6 pairs: too few
+    assert LabelModel(progress=False, random_state=0).fit(votes).silence_ == "class"
+    forced = LabelModel(progress=False, random_state=0, silence="lf").fit(votes)
+    assert forced.silence_ == "lf"
+
+
+def test_lfs_that_vote_several_classes_are_left_as_they_are():
+    rng = np.random.default_rng(0)
+    truth = rng.integers(0, 2, 3000)
+    right = rng.random((3000, 5)) < 0.8
+    votes = VoteMatrix.from_dense(
+        np.where(right, truth[:, None], 1 - truth[:, None]), cardinality=2
+    )
+    auto = LabelModel(progress=False, random_state=0).fit(votes)
+    per_class = LabelModel(progress=False, random_state=0, silence="class").fit(votes)
+    assert auto.silence_ == "class"
+    assert np.array_equal(auto.predict_proba(votes), per_class.predict_proba(votes))
+
+
+def test_rows_without_votes_get_the_posterior_of_an_all_silent_row():
+    votes, truth = make_one_sided_votes(6000, accuracy=(0.75, 0.9), random_state=0)
+    model = LabelModel(progress=False, random_state=0, label_noise=0.0, silence="lf").fit(votes)
+    unvoted = votes.votes_per_row() == 0
+    shares = np.bincount(truth[unvoted], minlength=2) / unvoted.sum()
+    assert np.abs(model.unvoted_proba_ - shares).max() < 0.05
+    # the same probabilities as a row whose LFs all abstained, through the vote path
+    silent = VoteMatrix.from_dense(np.full((1, votes.n_lfs), -1), cardinality=2)
+    assert np.allclose(model._proba(silent)[0], model.unvoted_proba_)
+
+
+def test_gold_labels_do_not_hurt_under_per_lf_silence():
+    # where the LFs are independent the model is already close to the Bayes rule, so 150 gold
+    # rows of 800 move it little; over six draws they must not cost accuracy on the other rows
+    changes = []
+    for seed in range(6):
+        votes, truth = make_one_sided_votes(800, random_state=seed)
+        gold = np.full(len(truth), -1)
+        rows = np.random.default_rng(0).choice(len(truth), 150, replace=False)
+        gold[rows] = truth[rows]
+        rest = np.setdiff1d(np.arange(len(truth)), rows)
+        plain = LabelModel(progress=False, random_state=0, silence="lf").fit(votes)
+        helped = LabelModel(progress=False, random_state=0, silence="lf").fit(votes, gold=gold)
+        changes.append(
+            _accuracy(helped, votes[rest], truth[rest]) - _accuracy(plain, votes[rest], truth[rest])
+        )
+    assert np.mean(changes) >= -0.002
+
+
+def test_the_silence_mode_is_saved_and_checked_on_load(tmp_path):
+    votes, _ = make_one_sided_votes(4000, random_state=0)
+    model = LabelModel(progress=False, random_state=0).fit(votes)
+    assert model.silence_ == "lf"
+    path = tmp_path / "model.json"
+    model.save(path)
+    loaded = LabelModel.load(path)
+    assert loaded.silence_ == "lf"
+    assert np.array_equal(loaded.predict_proba(votes), model.predict_proba(votes))
+    document = json.loads(path.read_text())
+    document["state"]["silence_"] = "sometimes"
+    path.write_text(json.dumps(document))
+    with pytest.raises(DataError, match="silence_ must be 'class' or 'lf'"):
+        LabelModel.load(path)
+    del document["state"]["silence_"]  # a file from before: the class-level silence
+    path.write_text(json.dumps(document))
+    assert LabelModel.load(path).silence_ == "class"
+
+
+def test_silence_is_a_checked_parameter():
+    votes, _ = make_one_sided_votes(500, random_state=0)
+    with pytest.raises(ValueError, match="silence"):
+        LabelModel(silence="sometimes").fit(votes)
