@@ -150,3 +150,28 @@ def test_silence_is_a_checked_parameter():
     votes, _ = make_one_sided_votes(500, random_state=0)
     with pytest.raises(ValueError, match="silence"):
         LabelModel(silence="sometimes").fit(votes)
+
+
+def test_joined_lfs_count_their_silence_once_as_a_unit():
+    # a planted copy, joined by the dependency graph given to fit: under per-LF silence the pair
+    # is one unit, whose silence counts once, and predictions go through the joint patterns
+    import networkx as nx
+
+    m = 12
+    votes, truth, edges = make_dependent_votes(
+        6000,
+        np.full(m, 0.8),
+        np.full(m, 0.15),
+        [(0, 2)],
+        copy_prob=1.0,
+        polarities=np.arange(m) % 2,
+        random_state=0,
+    )
+    graph = nx.Graph(edges)
+    joined = LabelModel(progress=False, random_state=0, silence="lf").fit(votes, dependencies=graph)
+    assert sorted(map(len, joined.units_))[-1] == 2
+    proba = joined.predict_proba(votes)
+    assert np.allclose(proba.sum(axis=1), 1.0) and np.isfinite(proba).all()
+    unjoined = LabelModel(progress=False, random_state=0, silence="lf").fit(votes)
+    # counted twice, the copy's vote and silence outweigh the others: the joint unit does better
+    assert _accuracy(joined, votes, truth) > _accuracy(unjoined, votes, truth)
