@@ -175,3 +175,13 @@ def test_joined_lfs_count_their_silence_once_as_a_unit():
     unjoined = LabelModel(progress=False, random_state=0, silence="lf").fit(votes)
     # counted twice, the copy's vote and silence outweigh the others: the joint unit does better
     assert _accuracy(joined, votes, truth) > _accuracy(unjoined, votes, truth)
+
+
+def test_the_test_does_not_reject_independence_for_having_many_rows():
+    # 100 independent one-sided LFs on a million rows: asked of all of them, the pairwise test
+    # rejected the naive Bayes form for 56% of the pairs (EM fits a sample, and with that many
+    # rows any misfit shows); it now asks what 100,000 rows would show, as on 100,000 rows
+    votes, truth = make_one_sided_votes(1_000_000, n_lfs=100, votes_per_row=5.0, random_state=0)
+    model = LabelModel(progress=False, random_state=0).fit(votes)
+    assert model.silence_ == "lf"
+    assert _accuracy(model, votes, truth) > 0.9  # majority vote 0.883, class-level silence 0.600
