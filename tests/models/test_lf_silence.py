@@ -185,3 +185,24 @@ def test_the_test_does_not_reject_independence_for_having_many_rows():
     model = LabelModel(progress=False, random_state=0).fit(votes)
     assert model.silence_ == "lf"
     assert _accuracy(model, votes, truth) > 0.9  # majority vote 0.883, class-level silence 0.600
+
+
+def test_an_lf_below_its_class_share_does_not_fail_the_test():
+    # independent one-sided LFs on 70/30 classes, one of them for the large class right on 45% of
+    # its votes (below the class's 70%: it fires more on the other class). The anchored model
+    # reads it as weightless (e held at r), so its co-firing is not tested
+    m = 12
+    accuracy = np.full(m, 0.85)
+    accuracy[0] = 0.45
+    votes, truth, _ = make_dependent_votes(
+        8000,
+        accuracy,
+        np.full(m, 0.12),
+        [],
+        class_balance=[0.7, 0.3],
+        polarities=np.arange(m) % 2,
+        random_state=0,
+    )
+    model = LabelModel(progress=False, random_state=0).fit(votes)
+    assert model.silence_ == "lf"
+    assert _accuracy(model, votes, truth) > _accuracy(MajorityVote().fit(votes), votes, truth)

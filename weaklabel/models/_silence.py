@@ -123,7 +123,13 @@ def independence_holds(
     ``weights``: the unlabeled sample rows' (the first ``len(weights)`` rows of ``em``'s
     patterns). Returns the verdict, the number of pairs tested and the share rejecting.
     """
+    # The one-sided units the fit reads as evidence: a unit whose rate off its pole was held at
+    # its rate on it (``e <= r``: it fires as often on the other classes, or more) weighs nothing
+    # in the posterior, fired or silent, so whom it fires with does not matter to it. (Random
+    # configurations of independent LFs: counting them, the test kept 0.849; without, 0.871.)
     one = np.flatnonzero(em.units.pole >= 0)
+    rates = fit.fire[one]
+    one = one[rates.max(axis=1) > rates.min(axis=1) * (1.0 + 1e-6)]
     n_patterns = em.indicator.shape[1]
     to_unit = sp.csr_matrix(
         (np.ones(n_patterns), (np.arange(n_patterns), em.unit)),
