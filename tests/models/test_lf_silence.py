@@ -17,6 +17,21 @@ def _accuracy(model, votes, truth) -> float:
     return float((model.predict(votes) == truth).mean())
 
 
+def _twelve_lfs(pairs=(), *, rows=6000, accuracy=0.8, coverage=0.15, copy_prob=0.0, balance=None):
+    """Twelve one-sided LFs alternating between two classes, with planted copies ``pairs``."""
+    m = 12
+    return make_dependent_votes(
+        rows,
+        np.broadcast_to(accuracy, (m,)),
+        np.full(m, coverage),
+        list(pairs),
+        copy_prob=copy_prob,
+        class_balance=balance,
+        polarities=np.arange(m) % 2,
+        random_state=0,
+    )
+
+
 @pytest.mark.parametrize("seed", [0, 1])
 def test_independent_one_sided_lfs_get_every_silence_counted(seed):
     # ten weak one-sided LFs, independent given the class, 60/40 classes: leaving the silent
@@ -65,16 +80,7 @@ def test_keywords_that_exclude_each_other_keep_the_class_level_silence():
 
 def test_copied_lfs_keep_the_class_level_silence():
     # independent one-sided LFs, and four of them repeating another on 90% of the rows
-    m = 12
-    votes, _, _ = make_dependent_votes(
-        6000,
-        np.full(m, 0.8),
-        np.full(m, 0.15),
-        [(0, 2), (1, 3), (4, 6), (5, 7)],
-        copy_prob=0.9,
-        polarities=np.arange(m) % 2,
-        random_state=0,
-    )
+    votes, _, _ = _twelve_lfs([(0, 2), (1, 3), (4, 6), (5, 7)], copy_prob=0.9)
     assert LabelModel(progress=False, random_state=0).fit(votes).silence_ == "class"
 
 
@@ -157,16 +163,7 @@ def test_joined_lfs_count_their_silence_once_as_a_unit():
     # is one unit, whose silence counts once, and predictions go through the joint patterns
     import networkx as nx
 
-    m = 12
-    votes, truth, edges = make_dependent_votes(
-        6000,
-        np.full(m, 0.8),
-        np.full(m, 0.15),
-        [(0, 2)],
-        copy_prob=1.0,
-        polarities=np.arange(m) % 2,
-        random_state=0,
-    )
+    votes, truth, edges = _twelve_lfs([(0, 2)], copy_prob=1.0)
     graph = nx.Graph(edges)
     joined = LabelModel(progress=False, random_state=0, silence="lf").fit(votes, dependencies=graph)
     assert sorted(map(len, joined.units_))[-1] == 2
@@ -191,18 +188,9 @@ def test_an_lf_below_its_class_share_does_not_fail_the_test():
     # independent one-sided LFs on 70/30 classes, one of them for the large class right on 45% of
     # its votes (below the class's 70%: it fires more on the other class). The anchored model
     # reads it as weightless (e held at r), so its co-firing is not tested
-    m = 12
-    accuracy = np.full(m, 0.85)
+    accuracy = np.full(12, 0.85)
     accuracy[0] = 0.45
-    votes, truth, _ = make_dependent_votes(
-        8000,
-        accuracy,
-        np.full(m, 0.12),
-        [],
-        class_balance=[0.7, 0.3],
-        polarities=np.arange(m) % 2,
-        random_state=0,
-    )
+    votes, truth, _ = _twelve_lfs(rows=8000, accuracy=accuracy, coverage=0.12, balance=[0.7, 0.3])
     model = LabelModel(progress=False, random_state=0).fit(votes)
     assert model.silence_ == "lf"
     assert _accuracy(model, votes, truth) > _accuracy(MajorityVote().fit(votes), votes, truth)
