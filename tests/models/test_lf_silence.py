@@ -41,6 +41,8 @@ def test_independent_one_sided_lfs_get_every_silence_counted(seed):
     auto = LabelModel(progress=False, random_state=0).fit(fit)
     per_class = LabelModel(progress=False, random_state=0, silence="class").fit(fit)
     assert auto.silence_ == "lf" and per_class.silence_ == "class"
+    assert auto.silence_test_[0] >= 10 and auto.silence_test_[1] <= 0.1
+    assert per_class.silence_test_ is None  # not run
     gold = truth[4000:]
     assert _accuracy(auto, test, gold) > _accuracy(per_class, test, gold) + 0.02
     assert _accuracy(auto, test, gold) > _accuracy(MajorityVote().fit(fit), test, gold)
@@ -75,7 +77,8 @@ def test_keywords_that_exclude_each_other_keep_the_class_level_silence():
     # one specific keyword per row: a class's keywords never fire together, which independence
     # given the class would have them do
     votes, _ = make_keyword_votes(4000, random_state=0)
-    assert LabelModel(9, progress=False, random_state=0).fit(votes).silence_ == "class"
+    model = LabelModel(9, progress=False, random_state=0).fit(votes)
+    assert model.silence_ == "class" and model.silence_test_[1] > 0.1
 
 
 def test_copied_lfs_keep_the_class_level_silence():
@@ -86,7 +89,8 @@ def test_copied_lfs_keep_the_class_level_silence():
 
 def test_too_few_lfs_to_test_keep_the_class_level_silence():
     votes, _ = make_one_sided_votes(6000, n_lfs=4, random_state=0)  # 6 pairs: too few
-    assert LabelModel(progress=False, random_state=0).fit(votes).silence_ == "class"
+    model = LabelModel(progress=False, random_state=0).fit(votes)
+    assert model.silence_ == "class" and model.silence_test_ is None  # not even tried
     forced = LabelModel(progress=False, random_state=0, silence="lf").fit(votes)
     assert forced.silence_ == "lf"
 
@@ -140,7 +144,7 @@ def test_the_silence_mode_is_saved_and_checked_on_load(tmp_path):
     path = tmp_path / "model.json"
     model.save(path)
     loaded = LabelModel.load(path)
-    assert loaded.silence_ == "lf"
+    assert loaded.silence_ == "lf" and loaded.silence_test_ is None  # a diagnostic, not saved
     assert np.array_equal(loaded.predict_proba(votes), model.predict_proba(votes))
     document = json.loads(path.read_text())
     document["state"]["silence_"] = "sometimes"

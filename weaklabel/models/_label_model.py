@@ -134,6 +134,9 @@ class LabelModel(LabelModelState, EmissionsMixin, BaseLabelModel):
         silence, which is taken only where the LFs look independent).
     silence_ : {"class", "lf"}
         How the fitted model counts silence (see ``silence``).
+    silence_test_ : tuple of (int, float) or None
+        Pairs of one-sided LFs the independence test read, and the share rejecting independence
+        (None when it did not run); not saved with the model.
     n_iter_ : int
         EM steps run.
     converged_ : bool
@@ -275,7 +278,7 @@ class LabelModel(LabelModelState, EmissionsMixin, BaseLabelModel):
         q[clamp[0]] = clamp[1]
         em = EM(self, units, patterns.unit_of_pattern, shares, indicator, weights)
         n = len(weights) - len(clamp[0])  # the unlabeled rows come first
-        self.silence_ = "class"
+        self.silence_, self.silence_test_ = "class", None
         one_sided = int((units.pole >= 0).sum())  # with too few for the test, no per-LF fit
         testable = one_sided * (one_sided - 1) // 2 >= MIN_PAIRS
         if self.silence == "lf" or (self.silence == "auto" and testable):
@@ -283,7 +286,9 @@ class LabelModel(LabelModelState, EmissionsMixin, BaseLabelModel):
                 em, q.copy(), weights, clamp, balance, unvoted_rows,
                 max_iter=self.max_iter, tol=self.tol, progress=self.progress,
             )  # fmt: skip
-            if self.silence == "lf" or independence_holds(lf, em, weights[:n], unvoted_rows)[0]:
+            holds, *test = independence_holds(lf, em, weights[:n], unvoted_rows)
+            self.silence_test_ = (test[0], test[1])
+            if self.silence == "lf" or holds:
                 self._take_lf_silence(lf, patterns, units, sample, weights)
                 return
         pi_strength = self.balance_prior * em.weak_weight / k

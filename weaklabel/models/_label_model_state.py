@@ -41,6 +41,7 @@ class LabelModelState(BaseLabelModel):
 
     def _state_from_json(self, state: dict[str, Any]) -> None:
         self.silence_ = state.get("silence_", "class")
+        self.silence_test_ = None  # a diagnostic of the fit, not saved
         self.class_balance_ = np.asarray(state["class_balance_"], dtype=np.float64)
         self.emissions_ = np.asarray(state["emissions_"], dtype=np.float64)
         self.units_ = [list(map(int, m)) for m in state["units_"]]
