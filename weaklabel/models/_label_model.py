@@ -286,8 +286,8 @@ class LabelModel(LabelModelState, EmissionsMixin, BaseLabelModel):
                 em, q.copy(), weights, clamp, balance, unvoted_rows,
                 max_iter=self.max_iter, tol=self.tol, progress=self.progress,
             )  # fmt: skip
-            holds, *test = independence_holds(lf, em, weights[:n], unvoted_rows)
-            self.silence_test_ = (test[0], test[1])
+            holds, n_pairs, rejected = independence_holds(lf, em, weights[:n], unvoted_rows)
+            self.silence_test_ = (n_pairs, rejected)
             if self.silence == "lf" or holds:
                 self._take_lf_silence(lf, patterns, units, sample, weights)
                 return

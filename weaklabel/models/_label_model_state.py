@@ -24,6 +24,8 @@ class LabelModelState(BaseLabelModel):
     was fitted with the class-level silence and loads as ``"class"``.
     """
 
+    silence_: str
+    silence_test_: tuple[int, float] | None  # a diagnostic of the fit, not saved
     _state: ClassVar[tuple[str, ...]] = (
         "class_balance_",
         "emissions_",
