@@ -21,7 +21,7 @@ from weaklabel.models._emissions import EmissionsMixin, marginal_emissions
 from weaklabel.models._gold_weight import auto_gold_weight
 from weaklabel.models._label_model_state import LabelModelState
 from weaklabel.models._sample import dask_fit_sample, fit_rows
-from weaklabel.models._silence import MIN_PAIRS, LFSilence, fit_lf_silence, independence_holds
+from weaklabel.models._silence import SILENCE_MODES, LFSilence, per_lf_fit
 from weaklabel.models._temperature import vote_temperature
 from weaklabel.models._units import Units, column_table, make_units, unseen_columns
 from weaklabel.models._unvoted import unvoted_proba, voted_balance
@@ -169,7 +169,7 @@ class LabelModel(LabelModelState, EmissionsMixin, BaseLabelModel):
         "max_fit_rows": [Interval(int, 1, None), None],
         "temper": [Boolean()],
         "label_noise": [Interval(float, 0, 1, closed="left")],
-        "silence": [Options(("auto", "class", "lf"))],
+        "silence": [Options(("auto", *SILENCE_MODES))],
         "auto_dependencies": [Boolean()],
         "progress": [Boolean()],
     }
@@ -277,20 +277,12 @@ class LabelModel(LabelModelState, EmissionsMixin, BaseLabelModel):
         q = initial_posteriors(sample, k, init=self.init, random_state=self.random_state)
         q[clamp[0]] = clamp[1]
         em = EM(self, units, patterns.unit_of_pattern, shares, indicator, weights)
+        self.silence_ = "class"
+        lf, self.silence_test_ = per_lf_fit(self, em, q, weights, clamp, balance, unvoted_rows)
+        if lf is not None:
+            self._take_lf_silence(lf, patterns, units, sample, weights)
+            return
         n = len(weights) - len(clamp[0])  # the unlabeled rows come first
-        self.silence_, self.silence_test_ = "class", None
-        one_sided = int((units.pole >= 0).sum())  # with too few for the test, no per-LF fit
-        testable = one_sided * (one_sided - 1) // 2 >= MIN_PAIRS
-        if self.silence == "lf" or (self.silence == "auto" and testable):
-            lf = fit_lf_silence(
-                em, q.copy(), weights, clamp, balance, unvoted_rows,
-                max_iter=self.max_iter, tol=self.tol, progress=self.progress,
-            )  # fmt: skip
-            holds, n_pairs, rejected = independence_holds(lf, em, weights[:n], unvoted_rows)
-            self.silence_test_ = (n_pairs, rejected)
-            if self.silence == "lf" or holds:
-                self._take_lf_silence(lf, patterns, units, sample, weights)
-                return
         pi_strength = self.balance_prior * em.weak_weight / k
 
         def em_step(current: np.ndarray) -> np.ndarray:

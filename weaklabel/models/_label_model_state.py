@@ -8,13 +8,11 @@ import numpy as np
 
 from weaklabel.models._base import BaseLabelModel
 from weaklabel.models._persistence import as_class_balance, check_finite, check_shapes
+from weaklabel.models._silence import SILENCE_MODES
 from weaklabel.models._temperature import check_temperature
 from weaklabel.models._units import check_units
 
-__all__ = ["SILENCE_MODES", "LabelModelState"]
-
-#: How a fitted LabelModel counts one-sided LFs' silence (``silence_``).
-SILENCE_MODES = ("class", "lf")
+__all__ = ["LabelModelState"]
 
 
 class LabelModelState(BaseLabelModel):

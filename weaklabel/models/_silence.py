@@ -32,6 +32,7 @@ weights and predicts with the second added to the class prior.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
@@ -39,7 +40,22 @@ from scipy.special import softmax
 
 from weaklabel.models._em import EM, FLOOR, accelerated_fixed_point
 
-__all__ = ["MAX_REJECTED", "MIN_PAIRS", "LFSilence", "fit_lf_silence", "independence_holds"]
+if TYPE_CHECKING:
+    from weaklabel.models._label_model import LabelModel
+
+__all__ = [
+    "MAX_REJECTED",
+    "MIN_PAIRS",
+    "SILENCE_MODES",
+    "LFSilence",
+    "fit_lf_silence",
+    "independence_holds",
+    "per_lf_fit",
+]
+
+#: How a fitted LabelModel counts one-sided LFs' silence (``silence_``); ``silence="auto"``
+#: chooses between them.
+SILENCE_MODES = ("class", "lf")
 
 #: Fewest pairs of one-sided LFs the independence test needs before per-LF silence is taken.
 MIN_PAIRS = 10
@@ -64,6 +80,31 @@ class LFSilence:
     unvoted_proba: np.ndarray
     n_iter: int
     converged: bool
+
+
+def per_lf_fit(
+    model: LabelModel,
+    em: EM,
+    q: np.ndarray,
+    weights: np.ndarray,
+    clamp: tuple[np.ndarray, np.ndarray],
+    balance: np.ndarray | None,
+    unvoted_rows: float,
+) -> tuple[LFSilence | None, tuple[int, float] | None]:
+    """The per-LF-silence fit where ``model.silence`` takes it (``"lf"``, or ``"auto"`` where the
+    test keeps it), else None; and the test's pairs read and share rejecting (None: not run,
+    with fewer one-sided units than make ``MIN_PAIRS`` pairs, or ``silence="class"``)."""
+    one_sided = int((em.units.pole >= 0).sum())
+    few = one_sided * (one_sided - 1) // 2 < MIN_PAIRS
+    if model.silence == "class" or (model.silence == "auto" and few):
+        return None, None
+    fit = fit_lf_silence(
+        em, q.copy(), weights, clamp, balance, unvoted_rows,
+        max_iter=model.max_iter, tol=model.tol, progress=model.progress,
+    )  # fmt: skip
+    unlabeled = weights[: len(weights) - len(clamp[0])]  # the unlabeled rows come first
+    holds, n_pairs, rejected = independence_holds(fit, em, unlabeled, unvoted_rows)
+    return (fit if model.silence == "lf" or holds else None), (n_pairs, rejected)
 
 
 def fit_lf_silence(
