@@ -48,7 +48,6 @@ __all__ = [
     "MIN_PAIRS",
     "SILENCE_MODES",
     "LFSilence",
-    "fit_lf_silence",
     "independence_holds",
     "per_lf_fit",
 ]
@@ -93,35 +92,16 @@ def per_lf_fit(
 ) -> tuple[LFSilence | None, tuple[int, float] | None]:
     """The per-LF-silence fit where ``model.silence`` takes it (``"lf"``, or ``"auto"`` where the
     test keeps it), else None; and the test's pairs read and share rejecting (None: not run,
-    with fewer one-sided units than make ``MIN_PAIRS`` pairs, or ``silence="class"``)."""
+    with fewer one-sided units than make ``MIN_PAIRS`` pairs, or ``silence="class"``).
+
+    The fit is EM with every one-sided unit's silence counted, the rows without votes included
+    as one all-silent row of weight ``unvoted_rows``.
+    """
     one_sided = int((em.units.pole >= 0).sum())
     few = one_sided * (one_sided - 1) // 2 < MIN_PAIRS
     if model.silence == "class" or (model.silence == "auto" and few):
         return None, None
-    fit = fit_lf_silence(
-        em, q.copy(), weights, clamp, balance, unvoted_rows,
-        max_iter=model.max_iter, tol=model.tol, progress=model.progress,
-    )  # fmt: skip
-    unlabeled = weights[: len(weights) - len(clamp[0])]  # the unlabeled rows come first
-    holds, n_pairs, rejected = independence_holds(fit, em, unlabeled, unvoted_rows)
-    return (fit if model.silence == "lf" or holds else None), (n_pairs, rejected)
-
-
-def fit_lf_silence(
-    em: EM,
-    q: np.ndarray,
-    weights: np.ndarray,
-    clamp: tuple[np.ndarray, np.ndarray],
-    balance: np.ndarray | None,
-    unvoted_rows: float,
-    *,
-    max_iter: int,
-    tol: float,
-    progress: bool,
-) -> LFSilence:
-    """EM with every one-sided unit's silence counted, the rows without votes included."""
     k, n = em.k, len(weights)
-    one_sided = (em.units.pole >= 0)[:, None]
     indicator = sp.vstack([em.indicator, sp.csr_matrix((1, em.indicator.shape[1]))]).tocsr()
     all_weights = np.append(weights, unvoted_rows)
 
@@ -130,7 +110,7 @@ def fit_lf_silence(
         pi = balance if balance is not None else (totals + 1.0) / (totals.sum() + k)
         pattern_w, silence_w = em.m_step(wq[:n], totals)
         fire = em.fire_rates(pattern_w)
-        quiet = np.log(np.clip(1.0 - fire, FLOOR, 1.0)) * one_sided
+        quiet = np.log(np.clip(1.0 - fire, FLOOR, 1.0)) * (em.units.pole >= 0)[:, None]
         return pattern_w - quiet[em.unit], silence_w, quiet.sum(axis=0) + np.log(pi), pi, fire
 
     def em_step(current: np.ndarray) -> np.ndarray:
@@ -141,10 +121,10 @@ def fit_lf_silence(
 
     start = np.vstack([q, np.full((1, k), 1.0 / k)])
     post, n_iter, converged = accelerated_fixed_point(
-        em_step, start, max_iter=max_iter, tol=tol, progress=progress
+        em_step, start, max_iter=model.max_iter, tol=model.tol, progress=model.progress
     )
     pattern_w, silence_w, prior, pi, fire = parameters(all_weights[:, None] * post)
-    return LFSilence(
+    fit = LFSilence(
         q=post[:n],
         pattern_weights=pattern_w,
         silence_weights=silence_w,
@@ -154,6 +134,9 @@ def fit_lf_silence(
         n_iter=n_iter,
         converged=converged,
     )
+    unlabeled = weights[: n - len(clamp[0])]  # the unlabeled rows come first
+    holds, n_pairs, rejected = independence_holds(fit, em, unlabeled, unvoted_rows)
+    return (fit if model.silence == "lf" or holds else None), (n_pairs, rejected)
 
 
 def independence_holds(
