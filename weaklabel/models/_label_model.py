@@ -23,7 +23,7 @@ from weaklabel.models._label_model_state import LabelModelState
 from weaklabel.models._sample import dask_fit_sample, fit_rows
 from weaklabel.models._silence import SILENCE_MODES, LFSilence, per_lf_fit
 from weaklabel.models._temperature import vote_temperature
-from weaklabel.models._units import Units, column_table, make_units, unseen_columns
+from weaklabel.models._units import Patterns, Units, column_table, make_units, unseen_columns
 from weaklabel.models._unvoted import unvoted_proba, voted_balance
 
 __all__ = ["LabelModel"]
@@ -281,6 +281,7 @@ class LabelModel(LabelModelState, EmissionsMixin, BaseLabelModel):
         lf, self.silence_test_ = per_lf_fit(self, em, q, weights, clamp, balance, unvoted_rows)
         if lf is not None:
             self._take_lf_silence(lf, patterns, units, sample, weights)
+            self._warn_unconverged()
             return
         n = len(weights) - len(clamp[0])  # the unlabeled rows come first
         pi_strength = self.balance_prior * em.weak_weight / k
@@ -317,16 +318,15 @@ class LabelModel(LabelModelState, EmissionsMixin, BaseLabelModel):
         self.unvoted_proba_ = unvoted_proba(em, self.pattern_weights_, balance, voted_share=share)
 
     def _take_lf_silence(
-        self, fit: LFSilence, patterns: Any, units: Units, sample: VoteMatrix, weights: np.ndarray
+        self, fit: LFSilence, patterns: Patterns, units: Units, sample: VoteMatrix, weights: Any
     ) -> None:
         """Keep the per-LF-silence fit (:mod:`weaklabel.models._silence`)."""
         self.silence_, self.n_iter_, self.converged_ = "lf", fit.n_iter, fit.converged
-        self._warn_unconverged()
         self.class_balance_, self.unvoted_proba_ = fit.balance, fit.unvoted_proba
         self.pattern_weights_, self.silence_weights_ = fit.pattern_weights, fit.silence_weights
         self._set_structure(patterns, units, sample, weights[:, None] * fit.q)
 
-    def _set_structure(self, patterns: Any, units: Units, sample: VoteMatrix, wq: Any) -> None:
+    def _set_structure(self, patterns: Patterns, units: Units, sample: VoteMatrix, wq: Any) -> None:
         self.vocabulary_ = patterns.vocabulary
         self.units_ = [list(m) for m in units.members]
         self.unit_poles_ = units.pole

@@ -56,7 +56,8 @@ class LabelModelState(BaseLabelModel):
         k = self.cardinality
         check_finite(self, ("emissions_", "pattern_weights_", "silence_weights_"))
         if self.silence_ not in SILENCE_MODES:
-            raise ValueError(f"silence_ must be 'class' or 'lf', not {self.silence_!r}")
+            modes = " or ".join(map(repr, SILENCE_MODES))
+            raise ValueError(f"silence_ must be {modes}, not {self.silence_!r}")
         self.temperature_ = check_temperature(self.temperature_)
         if as_class_balance(self.unvoted_proba_, k) is None:
             raise ValueError(f"unvoted_proba_ must hold {k} positive probabilities summing to 1")
