@@ -166,3 +166,15 @@ def test_the_temperature_reads_the_same_rates_with_nothing_left_out():
     left_out = em.held_out_rates(p, own, counts, unit_counts)
     voted = em.same[p].argmax(axis=1)
     assert (left_out[np.arange(len(p)), voted] < held_out[p, voted]).all()
+
+
+@pytest.mark.parametrize("silence", ["class", "lf"])
+def test_no_smoothing_prior_gives_finite_probabilities(silence):
+    # prior_strength=0 is allowed: a worker who never erred on a class (or never saw it) left
+    # 0 / 0 in its rates, and the model returned NaN for every row
+    votes, truth = make_crowd_votes(300, 40, cardinality=4, labels_per_row=3, random_state=0)
+    model = LabelModel(4, prior_strength=0.0, silence=silence, progress=False, random_state=0)
+    proba = model.fit(votes).predict_proba(votes)
+    assert np.isfinite(proba).all()
+    assert np.isfinite(model.temperature_)
+    assert (proba.argmax(axis=1) == truth).mean() > 0.7

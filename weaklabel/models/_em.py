@@ -120,7 +120,9 @@ class EM:
         out of the counts (``counts`` per pattern, ``unit_counts`` per unit, from the last
         M-step's posteriors)."""
         u = self.unit[p]
-        rate = (counts[p] - own + self.s * self.general_prior[p]) / (unit_counts[u] - own + self.s)
+        prior = self.general_prior[p]
+        den = unit_counts[u] - own + self.s
+        rate = np.divide(counts[p] - own + self.s * prior, den, out=prior.copy(), where=den > 0)
         if self.pooled is not None:
             lone = self.lone[p]
             pl, ul, ol = p[lone], u[lone], own[lone]

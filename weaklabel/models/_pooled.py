@@ -73,9 +73,10 @@ class PooledPrior:
         out.)
         """
         k = counts.shape[1]
-        accuracy = (right + self.strength * self.mean[unit]) / (total + self.strength)
-        errors = total - right
-        share = (counts + self.off_strength / (k - 1)) / (errors + self.off_strength)
+        prior = self.mean[unit]
+        accuracy = _ratio(right + self.strength * prior, total + self.strength, prior)
+        errors = total - right  # which wrong class: even where nothing was seen (strength 0)
+        share = _ratio(counts + self.off_strength / (k - 1), errors + self.off_strength, 1 / (k - 1))
         return np.where(same, accuracy, (1.0 - accuracy) * share)
 
 
@@ -116,6 +117,12 @@ def pooled_prior(
     mean = np.full(total.shape, crowd)
     mean[units] = np.clip(own, lo, hi)[:, None]
     return PooledPrior(mean=mean, strength=beta, off_strength=strength)
+
+
+def _ratio(num: np.ndarray, den: np.ndarray, empty: np.ndarray | float) -> np.ndarray:
+    """``num / den``, and ``empty`` where ``den`` is 0 (no counts and no prior)."""
+    fallback = np.broadcast_to(empty, np.broadcast(num, den).shape)
+    return np.divide(num, den, out=np.array(fallback, dtype=np.float64), where=den > 0)
 
 
 def _strength(*, spread: float, noise: float, variance: float, least: float) -> float:
