@@ -75,8 +75,8 @@ class PooledPrior:
         k = counts.shape[1]
         prior = self.mean[unit]
         accuracy = _ratio(right + self.strength * prior, total + self.strength, prior)
-        errors = total - right  # which wrong class: even where nothing was seen (strength 0)
-        share = _ratio(counts + self.off_strength / (k - 1), errors + self.off_strength, 1 / (k - 1))
+        errors, even = total - right, 1.0 / (k - 1)  # even: where nothing was seen (strength 0)
+        share = _ratio(counts + self.off_strength * even, errors + self.off_strength, even)
         return np.where(same, accuracy, (1.0 - accuracy) * share)
 
 
