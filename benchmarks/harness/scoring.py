@@ -18,6 +18,7 @@ __all__ = [
     "TIE_TOL",
     "calibration_bins",
     "calibration_error",
+    "credit",
     "ece_of_bins",
     "expected_accuracy",
     "positive_f1",
