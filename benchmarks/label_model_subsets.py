@@ -36,7 +36,7 @@ import numpy as np
 from harness.datasets import REAL_DATASETS, Dataset, real_datasets
 from harness.results import parse_args, write_results
 from harness.scoring import calibration_error, credit, expected_accuracy
-from harness.tables import render
+from harness.tables import print_scores, render
 
 from weaklabel import VoteMatrix
 from weaklabel.models import DawidSkene, LabelModel, MajorityVote
@@ -143,14 +143,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         for seed in range(args.subsets):
             result = run_subset(data, seed)
             results.append(result)
-            scores = "  ".join(
-                f"{name} {s['accuracy']:.3f}/{s['ece']:.3f}" for name, s in result["scores"].items()
-            )
-            print(
+            print_scores(
                 f"{data.name} subset {seed:3d}: {len(result['lfs'])} LFs "
-                f"unvoted={result['unvoted_share']:.2f} silence={result['silence']}  {scores}",
-                file=sys.stderr,
-                flush=True,
+                f"unvoted={result['unvoted_share']:.2f} silence={result['silence']}",
+                result["scores"],
             )
     print(summary(results, args.markdown))
     write_results("label_model_subsets", results, smoke=args.smoke)

@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 from harness.results import parse_args, write_results
 from harness.scoring import calibration_error, expected_accuracy
-from harness.tables import render
+from harness.tables import print_scores, render
 
 from weaklabel import VoteMatrix
 from weaklabel.datasets import make_dependent_votes
@@ -186,15 +186,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     for seed in range(args.configs):
         result = run_config(seed, args.rows)
         results.append(result)
-        scores = "  ".join(
-            f"{name} {s['accuracy']:.3f}/{s['ece']:.3f}" for name, s in result["scores"].items()
-        )
-        print(
+        print_scores(
             f"config {seed:3d}: k={result['classes']} LFs={result['lfs']} "
             f"one-sided={result['one_sided']} copies={result['copies']} "
-            f"balance={result['balance']} votes/row={result['votes_per_row']:.2f}  {scores}",
-            file=sys.stderr,
-            flush=True,
+            f"balance={result['balance']} votes/row={result['votes_per_row']:.2f}",
+            result["scores"],
         )
     print(summary(results, args.markdown))
     write_results("label_model_sweep", results, smoke=args.smoke)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import sys
+from collections.abc import Mapping, Sequence
 
-__all__ = ["ratio", "render", "speed"]
+__all__ = ["print_scores", "ratio", "render", "speed"]
 
 
 def render(
@@ -54,3 +55,9 @@ def speed(total: float, reference: float) -> str:
     times = max(total / reference, reference / total)
     label = f"{times:.1f}x" if times < 10 else f"{times:.0f}x"
     return f"{label} slower" if total >= reference else f"{label} faster"
+
+
+def print_scores(label: str, scores: Mapping[str, Mapping[str, float]]) -> None:
+    """One progress line on stderr: ``label`` then each model's ``accuracy/ece``."""
+    shown = "  ".join(f"{name} {s['accuracy']:.3f}/{s['ece']:.3f}" for name, s in scores.items())
+    print(f"{label}  {shown}", file=sys.stderr, flush=True)
