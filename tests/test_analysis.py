@@ -9,8 +9,8 @@ from strategies import vote_matrices
 
 from weaklabel import DataError, ParameterError, VoteMatrix, lf_summary
 from weaklabel.analysis import conflict_examples, explain, label_summary, lf_pairs, wilson_interval
-from weaklabel.datasets import make_votes
-from weaklabel.models import LabelModel, MajorityVote
+from weaklabel.datasets import make_dependent_votes, make_votes
+from weaklabel.models import DawidSkene, LabelModel, MajorityVote
 
 
 @given(vote_matrices())
@@ -152,3 +152,32 @@ def test_explain_takes_a_row_id_and_says_how_when_given_an_id_as_position():
         explain(model, votes, 90)
     with pytest.raises(ParameterError, match=r"exactly one of 'row'"):
         explain(model, votes)
+
+
+def test_weight_reads_a_one_sided_lf_against_its_class_share():
+    # lf_5 votes class 0 (60% of the rows) and is right 45% of the time: its vote is evidence
+    # against class 0. LabelModel never reads an LF against its own class, so it weighs nothing
+    # there (the formula without the class share said +0.24); Dawid-Skene reads it against.
+    votes, _, _ = make_dependent_votes(
+        4000,
+        cardinality=2,
+        accuracies=np.array([0.9, 0.85, 0.8, 0.9, 0.85, 0.45]),
+        coverages=np.array([0.2, 0.25, 0.3, 0.2, 0.15, 0.3]),
+        polarities=np.array([0, 0, 1, 1, 1, 0]),
+        class_balance=np.array([0.6, 0.4]),
+        dependencies=[],
+        copy_prob=0.5,
+        random_state=0,
+    )
+    for model in (LabelModel(progress=False, random_state=0), DawidSkene(progress=False)):
+        model.fit(votes)
+        summary = lf_summary(votes, model=model)
+        acc, share = summary["learned_accuracy"], model.class_balance_[[0, 0, 1, 1, 1, 0]]
+        expected = np.log(acc * (1 - share) / ((1 - acc) * share))
+        assert (summary["weight"].iloc[:5] > 0.5).all()
+        assert np.allclose(summary["weight"].iloc[:5], expected.iloc[:5])
+        if isinstance(model, LabelModel):
+            assert summary.loc["lf_5", "weight"] == 0.0
+        else:
+            assert summary.loc["lf_5", "weight"] == pytest.approx(expected.iloc[5])
+            assert summary.loc["lf_5", "weight"] < 0

@@ -67,8 +67,12 @@ def lf_summary(
         with a model that learned per-LF accuracies:
 
         - ``learned_accuracy``: the model's estimate of the same accuracy, without gold;
-        - ``weight``: the log-odds a vote of the LF adds for its class,
-          ``log(a (k - 1) / (1 - a))`` for learned accuracy ``a``;
+        - ``weight``: the log-odds a vote of the LF adds for the class it votes against the
+          model's class prior: ``log(a (1 - p) / ((1 - a) p))`` for learned accuracy ``a``, with
+          ``p`` the model's ``class_balance_`` of the LF's class for a one-sided LF (it votes one
+          class) and ``1 / k`` otherwise, which gives ``log(a (k - 1) / (1 - a))``; 0 for a
+          one-sided LF right less often than its class's share when the model never reads an
+          LF against its own class (``LabelModel``: such an LF carries no evidence);
 
         and with dependencies, ``dependencies``: the LFs it is joined to.
 
@@ -145,7 +149,7 @@ def lf_summary(
     if learned is not None:
         acc = np.clip(np.asarray(learned, dtype=np.float64), 1e-6, 1 - 1e-6)
         frame["learned_accuracy"] = acc
-        frame["weight"] = np.log(acc * (k - 1) / (1 - acc))
+        frame["weight"] = _vote_weights(acc, polarity, model, k)
     graph = dependencies if dependencies is not None else _model_graph(model, votes)
     if graph is not None:
         frame["dependencies"] = [
@@ -155,6 +159,20 @@ def lf_summary(
             for name in votes.lf_names
         ]
     return frame
+
+
+def _vote_weights(acc: np.ndarray, polarity: list[list[int]], model: Any, k: int) -> np.ndarray:
+    """Each LF's ``weight`` column (see :func:`lf_summary`)."""
+    balance = getattr(model, "class_balance_", None)
+    share = np.full(len(acc), 1.0 / k)
+    one_sided = np.array([len(p) == 1 for p in polarity], dtype=bool)
+    if balance is not None and one_sided.any():
+        poles = np.array([p[0] for p in polarity if len(p) == 1])
+        share[one_sided] = np.clip(np.asarray(balance, dtype=np.float64)[poles], 1e-6, 1 - 1e-6)
+    weight = np.log(acc * (1 - share) / ((1 - acc) * share))
+    if getattr(model, "_anchors_one_sided", False):
+        weight[one_sided] = np.maximum(weight[one_sided], 0.0)
+    return weight
 
 
 def summary_table(summary: pd.DataFrame, class_names: Sequence[str] | None) -> pd.DataFrame:

@@ -158,6 +158,7 @@ class LabelModel(LabelModelState, EmissionsMixin, BaseLabelModel):
     """
 
     cli_name: ClassVar[str] = "label-model"
+    _anchors_one_sided: ClassVar[bool] = True
     _parameter_constraints: ClassVar[dict[str, list[Constraint]]] = {
         "max_iter": [Interval(int, 1, None)],
         "tol": [Interval(float, 0, None, closed="right")],
