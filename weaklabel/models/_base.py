@@ -85,8 +85,7 @@ class BaseLabelModel(VoteChecks):
     _state: ClassVar[tuple[str, ...]] = ("class_balance_",)
     #: whether the model splits LFs into confidence levels (:mod:`weaklabel.models._confidence`)
     _splits_confidences: ClassVar[bool] = False
-    #: whether a one-sided LF's vote is never read against its own class (LabelModel's anchoring)
-    _anchors_one_sided: ClassVar[bool] = False
+    _anchors_one_sided: ClassVar[bool] = False  # never reads a one-sided LF against its class
     # learned state, set by fit (declared for type checkers; absent until then)
     class_balance_: np.ndarray
     lf_names_: tuple[str, ...]
