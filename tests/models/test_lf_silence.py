@@ -198,3 +198,27 @@ def test_an_lf_below_its_class_share_does_not_fail_the_test():
     model = LabelModel(progress=False, random_state=0).fit(votes)
     assert model.silence_ == "lf"
     assert _accuracy(model, votes, truth) > _accuracy(MajorityVote().fit(votes), votes, truth)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_the_per_lf_fit_keeps_the_rows_without_votes_in_their_class(seed):
+    # Six weak, low-coverage LFs (two pairs of copies), 91% / 9% classes, 80% of the rows without
+    # a vote. EM started those rows at a uniform guess and let the rare class, whose LFs fire
+    # least, take them all (balance 0.07 / 0.93, 8% right); from the voted rows' shares, as
+    # Dawid-Skene starts, it keeps them in the large class.
+    votes, truth, _ = make_dependent_votes(
+        3000,
+        cardinality=2,
+        accuracies=np.array([0.42, 0.51, 0.61, 0.68, 0.68, 0.66]),
+        coverages=np.array([0.07, 0.053, 0.037, 0.065, 0.019, 0.091]),
+        polarities=np.array([0, 0, 1, 0, 0, 1]),
+        class_balance=np.array([0.91, 0.09]),
+        dependencies=[(5, 2), (0, 4)],
+        copy_prob=0.9,
+        random_state=seed,
+    )
+    model = LabelModel(silence="lf", progress=False, random_state=0).fit(votes)
+    assert abs(model.class_balance_[0] - 0.91) < 0.03
+    assert model.unvoted_proba_.argmax() == 0
+    majority = MajorityVote().fit(votes).predict(votes)
+    assert (model.predict(votes) == truth).mean() > (majority == truth).mean()
