@@ -8,6 +8,7 @@ from hypothesis import given
 from strategies import vote_matrices
 
 from weaklabel import DataError, ParameterError, VoteMatrix, lf_summary
+from weaklabel._analysis.advice import lf_advice
 from weaklabel.analysis import conflict_examples, explain, label_summary, lf_pairs, wilson_interval
 from weaklabel.datasets import make_dependent_votes, make_votes
 from weaklabel.models import DawidSkene, LabelModel, MajorityVote
@@ -181,3 +182,33 @@ def test_weight_reads_a_one_sided_lf_against_its_class_share():
         else:
             assert summary.loc["lf_5", "weight"] == pytest.approx(expected.iloc[5])
             assert summary.loc["lf_5", "weight"] < 0
+
+
+def test_advice_names_classes_no_lf_votes_for_and_lfs_without_weight():
+    votes, _, _ = make_dependent_votes(
+        4000,
+        cardinality=2,
+        accuracies=np.array([0.9, 0.85, 0.8, 0.9, 0.85, 0.45]),
+        coverages=np.array([0.2, 0.25, 0.3, 0.2, 0.15, 0.3]),
+        polarities=np.array([0, 0, 1, 1, 1, 0]),
+        class_balance=np.array([0.6, 0.4]),
+        dependencies=[],
+        copy_prob=0.5,
+        random_state=0,
+    )
+    three = VoteMatrix.from_dense(votes.to_dense(), cardinality=3)  # class 2: no LF
+    names = ["no", "yes", "other"]
+    for data, model in (
+        (votes, LabelModel(progress=False)),
+        (three, LabelModel(3, progress=False)),
+    ):
+        model.fit(data)
+        advice = lf_advice(lf_summary(data, model=model), model, names[: data.cardinality])
+        *classes, weightless = advice
+        assert [line[:29] for line in classes] == (
+            ["No LF votes for class 'other'"] if data.cardinality == 3 else []
+        )
+        assert weightless.startswith("LF 'lf_5' votes 'no'") and "no weight" in weightless
+    # Dawid-Skene reads lf_5 against its class: it has a (negative) weight, nothing to flag
+    dawid_skene = DawidSkene(progress=False).fit(votes)
+    assert lf_advice(lf_summary(votes, model=dawid_skene), dawid_skene, names[:2]) == []

@@ -406,3 +406,35 @@ def test_report_refuses_data_of_another_size(fixtures, tmp_path, capsys):
     assert code == 1
     assert "has 2 rows but" in capsys.readouterr().err
     assert not (tmp_path / "r.html").exists()
+
+
+def test_run_warns_of_a_class_no_lf_votes_for(fixtures, tmp_path, capsys):
+    lfs = tmp_path / "three_classes.py"
+    lfs.write_text(
+        "from weaklabel import ABSTAIN, labeling_function\n"
+        "CLASSES = ('ham', 'spam', 'other')\n"
+        "@labeling_function()\n"
+        "def link(x):\n"
+        "    return 1 if 'http' in x.text else ABSTAIN\n"
+        "@labeling_function()\n"
+        "def song(x):\n"
+        "    return 0 if 'song' in x.text else ABSTAIN\n",
+        encoding="utf-8",
+    )
+    code = run_cli(
+        "run",
+        "--data",
+        fixtures / "comments.csv",
+        "--lfs",
+        lfs,
+        "--text-column",
+        "body",
+        "--out",
+        tmp_path / "o",
+        "-q",
+    )
+    assert code == 0
+    err = capsys.readouterr().err
+    assert "weaklabel: warning: No LF votes for class 'other'" in err
+    assert "'ham'" not in err and "'spam'" not in err
+    assert "Things to check" in (tmp_path / "o" / "report.html").read_text(encoding="utf-8")

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from weaklabel import ABSTAIN, apply_lfs, keyword_lf, labeling_function
+from weaklabel import ABSTAIN, VoteMatrix, apply_lfs, keyword_lf, labeling_function
 from weaklabel.analysis import build_report, expected_calibration_error, reliability_table
 from weaklabel.datasets import make_votes
 from weaklabel.models import LabelModel
@@ -303,3 +303,14 @@ def test_reliability_diagram_is_one_svg_document_with_the_counts():
     assert "0.80-1.00: 1,234 rows, mean confidence 0.850, accuracy 0.000" in tips
     dashed = [e for e in root.iter("{http://www.w3.org/2000/svg}line") if e.get("stroke-dasharray")]
     assert any((e.get("x1"), e.get("y2")) == ("45.0", "30.0") for e in dashed)  # the diagonal
+
+
+def test_things_to_check_lists_a_class_without_lfs_and_only_then():
+    votes = make_votes(2000, [0.9, 0.8, 0.75], [0.4, 0.3, 0.3], random_state=0)[0]
+    dense = votes.to_dense()
+    clean = build_report(votes, LabelModel(progress=False).fit(votes))
+    three = VoteMatrix.from_dense(dense, cardinality=3, class_names=["no", "yes", "other"])
+    flagged = build_report(three, LabelModel(3, progress=False).fit(three))
+    assert "Things to check" not in clean.html
+    assert "Things to check" in flagged.html
+    assert "No LF votes for class &#39;other&#39;" in flagged.html

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from weaklabel._analysis.advice import lf_advice
 from weaklabel._analysis.examples import conflict_examples
 from weaklabel._analysis.labels import label_summary
 from weaklabel._analysis.pairs import lf_pairs
@@ -141,6 +142,7 @@ def build_report(
         "model_name": type(model).__name__,
         "written": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "cards": cards(votes, labels, pairs) + calibration["cards"],
+        "advice": lf_advice(summary, model, names),
         "overview": overview_figures(labels, names),
         "lf_columns": [],
         "lf_rows": [],

@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from weaklabel._analysis.advice import lf_advice
 from weaklabel._analysis.summary import lf_summary, summary_table
 from weaklabel._apply.api import apply_lfs
 from weaklabel._core.columns import require_column
@@ -263,6 +264,9 @@ def _format_summary(summary: pd.DataFrame, class_names: tuple[str, ...] | None) 
 
 def _report_run(args: argparse.Namespace, result: JobResult) -> None:
     _warn_failures(result.votes)
+    names = class_names_or_default(result.votes.class_names, result.votes.cardinality)
+    for advice in lf_advice(result.summary, result.model, names):
+        print(f"weaklabel: warning: {advice}", file=sys.stderr)
     if args.quiet:
         return
     print(_format_summary(result.summary, result.votes.class_names))
