@@ -155,11 +155,10 @@ def test_explain_takes_a_row_id_and_says_how_when_given_an_id_as_position():
         explain(model, votes)
 
 
-def test_weight_reads_a_one_sided_lf_against_its_class_share():
-    # lf_5 votes class 0 (60% of the rows) and is right 45% of the time: its vote is evidence
-    # against class 0. LabelModel never reads an LF against its own class, so it weighs nothing
-    # there (the formula without the class share said +0.24); Dawid-Skene reads it against.
-    votes, _, _ = make_dependent_votes(
+@pytest.fixture(scope="module")
+def below_share():
+    """Six one-sided LFs; lf_5 votes class 0 (60% of the rows) and is right 45% of the time."""
+    return make_dependent_votes(
         4000,
         cardinality=2,
         accuracies=np.array([0.9, 0.85, 0.8, 0.9, 0.85, 0.45]),
@@ -169,7 +168,14 @@ def test_weight_reads_a_one_sided_lf_against_its_class_share():
         dependencies=[],
         copy_prob=0.5,
         random_state=0,
-    )
+    )[0]
+
+
+def test_weight_reads_a_one_sided_lf_against_its_class_share(below_share):
+    # lf_5's vote is evidence against class 0. LabelModel never reads an LF against its own
+    # class, so it weighs nothing there (the formula without the class share said +0.24);
+    # Dawid-Skene reads it against.
+    votes = below_share
     for model in (LabelModel(progress=False, random_state=0), DawidSkene(progress=False)):
         model.fit(votes)
         summary = lf_summary(votes, model=model)
@@ -184,18 +190,8 @@ def test_weight_reads_a_one_sided_lf_against_its_class_share():
             assert summary.loc["lf_5", "weight"] < 0
 
 
-def test_advice_names_classes_no_lf_votes_for_and_lfs_without_weight():
-    votes, _, _ = make_dependent_votes(
-        4000,
-        cardinality=2,
-        accuracies=np.array([0.9, 0.85, 0.8, 0.9, 0.85, 0.45]),
-        coverages=np.array([0.2, 0.25, 0.3, 0.2, 0.15, 0.3]),
-        polarities=np.array([0, 0, 1, 1, 1, 0]),
-        class_balance=np.array([0.6, 0.4]),
-        dependencies=[],
-        copy_prob=0.5,
-        random_state=0,
-    )
+def test_advice_names_classes_no_lf_votes_for_and_lfs_without_weight(below_share):
+    votes = below_share
     three = VoteMatrix.from_dense(votes.to_dense(), cardinality=3)  # class 2: no LF
     names = ["no", "yes", "other"]
     for data, model in (
