@@ -33,7 +33,7 @@ from weaklabel.models._units import make_units
 if TYPE_CHECKING:
     from weaklabel.models._label_model import LabelModel
 
-__all__ = ["MAX_INDICATORS", "MAX_ROWS", "THRESHOLD", "learned_graph"]
+__all__ = ["MAX_INDICATORS", "MAX_ROWS", "MIN_UNITS_LEFT", "THRESHOLD", "learned_graph"]
 
 #: Smallest strength of a learned edge (``learn_dependencies``' ``threshold``): an LF repeating
 #: another on about a third of the rows or more. Weaker dependencies bias the model little, while
@@ -44,6 +44,12 @@ THRESHOLD = 0.3
 MAX_ROWS = 20_000
 #: Most (LF, class) indicators to correlate: the cost grows as their cube.
 MAX_INDICATORS = 1_000
+#: Fewest units that joining may leave. Three conditionally independent units identify the
+#: class in theory, but with three the learned graph cannot tell a copy from the class: a copied
+#: pair among four LFs can take the class's place in the split, and the two accurate LFs left
+#: look like the copy (200 random sets of 3-10 LFs: joins that left three units lost up to 17
+#: points; none left four or more and lost more than 9).
+MIN_UNITS_LEFT = 4
 
 
 def learned_graph(
@@ -61,7 +67,8 @@ def learned_graph(
     general LFs that units may join: passed to :func:`~weaklabel.models._units.make_units` it
     leaves no edge out. It has no edge when there are fewer than two general LFs or three LFs,
     too many indicators to correlate, no more rows than indicators, or when joining would leave
-    fewer than three units. (An empty graph, not None, so that refits take it as given.)
+    fewer than ``MIN_UNITS_LEFT`` units. (An empty graph, not None, so that refits take it as
+    given.)
     """
     owner, cardinality, cuts = type(model).__name__, model.cardinality, model.confidence_cuts_
     level_of = level_owners(cuts)  # the LF of each column of the sample
@@ -107,7 +114,7 @@ def learned_graph(
         and len(members) == int(np.isin(level_of, level_of[list(members)]).sum())
     ]
     lf_units = lfs.n_lfs - sum(len(set(level_of[list(members)])) - 1 for members in kept)
-    if lf_units < 3:  # units agreeing with each other are what identifies the class
+    if lf_units < MIN_UNITS_LEFT:
         return out
     names = sample.lf_names
     for members in kept:
