@@ -112,6 +112,21 @@ def test_warns_when_em_runs_out_of_steps():
     assert LabelModel(progress=False).fit(votes).converged_ is True
 
 
+def test_em_converges_where_the_acceleration_alone_would_cycle():
+    # four vote patterns, LFs joined in pairs, one nested in another of the other class: the
+    # SQUAREM extrapolation cycled for good (1,000 steps, unconverged); plain EM converges
+    import networkx as nx
+
+    votes = VoteMatrix.from_dense(
+        [[1, 1, 0, -1], [1, -1, 0, 0], [-1, 1, -1, 0], [1, 1, -1, -1]] * 25,
+        cardinality=2,
+        lf_names=["s1", "s2", "h1", "h2"],
+    )
+    units = nx.Graph([("s1", "s2"), ("h1", "h2")])
+    model = LabelModel(progress=False, random_state=0).fit(votes, dependencies=units)
+    assert model.converged_ and model.n_iter_ < 200
+
+
 def test_weak_lfs_with_imbalanced_classes_reach_the_true_balance():
     # 10 weak LFs voting either class, 85/15 classes: slow for plain EM, accelerated here.
     rng = np.random.default_rng(0)

@@ -8,12 +8,16 @@ Two things the per-LF table does not make obvious:
 - **An LF the model gives no weight.** ``LabelModel`` never reads a one-sided LF (one that votes a
   single class) as evidence against the class it names; one that the model reckons right less
   often than that class turns up among the rows would be such evidence, so its votes count for
-  nothing (``weight`` 0 in :func:`~weaklabel.analysis.lf_summary`). Either the LF is too broad,
-  or the model misjudges it: on trec, an LF right on all its test rows was reckoned right 6% of
-  the time, its rows taken by a broad LF of a larger class it fires with; gold labels on five of
-  its rows give it weight again (learned accuracy 0.33, trec's test accuracy 0.644 -> 0.654).
-  Only LFs with at least :data:`MIN_VOTES` votes are named: below that the
-  learned accuracy is mostly the prior's (sms: 8 of its 10 such LFs have 1-15 votes).
+  nothing (``weight`` 0 in :func:`~weaklabel.analysis.lf_summary`). Either the LF is too broad
+  (trec's LF 35, wrong on its test rows), or the model misjudges it, which gold labels on a few
+  of its rows mend (trec's LF 67, right on all its rows, was reckoned right 6% of the time
+  before nested LFs were read as below; five gold labels gave it weight). Only LFs with at least
+  :data:`MIN_VOTES` votes are named: below that the learned accuracy is mostly the prior's (sms:
+  8 of its 10 such LFs have 1-15 votes).
+- **An LF whose votes are set aside.** Where every vote of a narrow one-sided LF falls on rows
+  that a broad one of another class votes on, ``LabelModel`` reads the narrow one as the
+  exception and drops the broad one's vote there (:mod:`weaklabel.models._nesting`); if the
+  narrow LF is the one in the wrong, ``drop_nested=False`` keeps those votes.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from weaklabel.models._confidence import level_owners
+
 __all__ = ["MIN_VOTES", "lf_advice"]
 
 #: Fewest votes an LF needs before a weight of 0 is worth a line.
@@ -32,7 +38,7 @@ MIN_VOTES = 20
 
 def lf_advice(summary: pd.DataFrame, model: Any, class_names: Sequence[str]) -> list[str]:
     """One sentence per class no LF votes for, then per LF ``model`` gives no weight (with at
-    least :data:`MIN_VOTES` votes).
+    least :data:`MIN_VOTES` votes), then per LF whose votes it sets aside (nested LFs).
 
     ``summary`` is :func:`~weaklabel.analysis.lf_summary` of the votes with ``model``;
     ``class_names`` names every class.
@@ -59,4 +65,27 @@ def lf_advice(summary: pd.DataFrame, model: Any, class_names: Sequence[str]) -> 
             "labels for a few of its rows so the model sees it; if not, make it more precise or "
             "drop it."
         )
-    return advice
+    return advice + _set_aside(model, list(summary.index))
+
+
+def _set_aside(model: Any, lfs: Sequence[str]) -> list[str]:
+    """One sentence per broad LF whose votes the model drops where narrower LFs vote."""
+    nested = np.asarray(getattr(model, "nested_", np.zeros((0, 2))), dtype=np.int64)
+    if not len(nested):
+        return []
+    owner = level_owners(model.confidence_cuts_)  # the LF of each column the model reads
+    narrow_of: dict[int, list[int]] = {}
+    for narrow, broad in owner[nested]:
+        narrow_of.setdefault(int(broad), []).append(int(narrow))
+    out = []
+    for broad, narrow in sorted(narrow_of.items()):
+        names = ", ".join(repr(lfs[j]) for j in sorted(set(narrow)))
+        one = len(set(narrow)) == 1
+        out.append(
+            f"{type(model).__name__} sets the votes of LF {lfs[broad]!r} aside on the rows where "
+            f"{names} vote{'s' if one else ''}: each of {'its' if one else 'their'} votes falls "
+            f"on a row {lfs[broad]!r} votes on, for another class, so "
+            f"{'it reads' if one else 'they read'} as an exception to it. If {lfs[broad]!r} is "
+            "right there, fit with drop_nested=False."
+        )
+    return out

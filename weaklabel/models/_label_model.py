@@ -20,10 +20,11 @@ from weaklabel.models._em import EM, accelerated_fixed_point, initial_posteriors
 from weaklabel.models._emissions import EmissionsMixin, marginal_emissions
 from weaklabel.models._gold_weight import auto_gold_weight
 from weaklabel.models._label_model_state import LabelModelState
+from weaklabel.models._nesting import drop_nested, nested_pairs
 from weaklabel.models._sample import dask_fit_sample, fit_rows
 from weaklabel.models._silence import SILENCE_MODES, LFSilence, per_lf_fit
 from weaklabel.models._temperature import vote_temperature
-from weaklabel.models._units import Patterns, Units, column_table, make_units, unseen_columns
+from weaklabel.models._units import Patterns, Units, lf_poles, make_units
 from weaklabel.models._unvoted import unvoted_proba, voted_balance
 
 __all__ = ["LabelModel"]
@@ -52,6 +53,9 @@ class LabelModel(LabelModelState, EmissionsMixin, BaseLabelModel):
       pattern is a single outcome, so correlated LFs are not double-counted. Without ``G``, LFs
       that vote several classes and copy each other are found in the votes and joined
       (``auto_dependencies``; :mod:`weaklabel.models._auto_dependencies`).
+    - **Nested LFs**: where every vote of a one-sided LF falls on rows a broader one-sided LF of
+      another class votes on too (an exception inside the rule it overrides), the broader LF's
+      vote is no evidence there and is dropped (``drop_nested``; :mod:`~weaklabel.models._nesting`).
     - **Class balance**: estimated, with a Dirichlet prior toward uniform weighing
       ``balance_prior`` times the rows voted only by one-sided LFs, where a broad LF and a large
       class look alike; pass ``class_balance`` to ``fit`` when you know it.
@@ -111,6 +115,9 @@ class LabelModel(LabelModelState, EmissionsMixin, BaseLabelModel):
         (:func:`~weaklabel.models.learn_dependencies`: edges of strength 0.3 or more, on at most
         20,000 rows) and join those LFs, an LF split into confidence levels with all its levels;
         one-sided LFs are left alone. See ``units_``.
+    drop_nested : bool
+        Drop a broad one-sided LF's vote on the rows where a narrow one of another class, nested
+        in it, votes (see above; ``nested_``).
     tie_break : {"prior", "lowest", "random"}
         How ``predict`` breaks ties.
     random_state : int, optional
@@ -134,6 +141,9 @@ class LabelModel(LabelModelState, EmissionsMixin, BaseLabelModel):
         silence, which is taken only where the LFs look independent).
     silence_ : {"class", "lf"}
         How the fitted model counts silence (see ``silence``).
+    nested_ : ndarray of shape (n_pairs, 2)
+        The nested pairs found in fit, ``(narrow, broad)`` LF positions (of the confidence
+        levels, for LFs split into them): the broad LF's vote is dropped where the narrow votes.
     silence_test_ : tuple of (int, float) or None
         Pairs of one-sided LFs the independence test read, and the share rejecting independence
         (None when it did not run); not saved with the model.
@@ -172,6 +182,7 @@ class LabelModel(LabelModelState, EmissionsMixin, BaseLabelModel):
         "label_noise": [Interval(float, 0, 1, closed="left")],
         "silence": [Options(("auto", *SILENCE_MODES))],
         "auto_dependencies": [Boolean()],
+        "drop_nested": [Boolean()],
         "progress": [Boolean()],
     }
 
@@ -191,6 +202,7 @@ class LabelModel(LabelModelState, EmissionsMixin, BaseLabelModel):
         label_noise: float = 0.05,
         silence: str = "auto",
         auto_dependencies: bool = True,
+        drop_nested: bool = True,
         tie_break: str = "prior",
         random_state: int | None = None,
         progress: bool = True,
@@ -208,6 +220,7 @@ class LabelModel(LabelModelState, EmissionsMixin, BaseLabelModel):
         self.label_noise = label_noise
         self.silence = silence
         self.auto_dependencies = auto_dependencies
+        self.drop_nested = drop_nested
         self.progress = progress
 
     # -- fit --------------------------------------------------------------------------------------
@@ -230,6 +243,7 @@ class LabelModel(LabelModelState, EmissionsMixin, BaseLabelModel):
             owner=owner,
         )
         sample, weights, clamp, unvoted = rows(gold_weight=0.0)
+        sample = self._nested(votes, sample, weights, unvoted)
         if self.auto_dependencies and dependencies is None:
             free = len(weights) - len(clamp[0])  # the unlabeled rows come first
             dependencies = learned_graph(self, sample, weights[:free], unvoted)
@@ -237,6 +251,7 @@ class LabelModel(LabelModelState, EmissionsMixin, BaseLabelModel):
         weight = auto_gold_weight(self, votes, gold, balance, dependencies)
         if gold is not None:  # the gold rows' weight
             sample, weights, clamp, unvoted = rows(gold_weight=weight)
+            sample = drop_nested(sample, self.nested_)
         self._fit_sample(units, sample, weights, clamp, balance, unvoted)
         self.gold_weight_ = weight
 
@@ -249,11 +264,21 @@ class LabelModel(LabelModelState, EmissionsMixin, BaseLabelModel):
         )
         clamp = (np.zeros(0, dtype=np.int64), np.zeros((0, self.cardinality)))
         unvoted = max(float(votes.n_rows) - float(weights.sum()), 0.0)
+        sample = self._nested(votes, sample, weights, unvoted)
         if self.auto_dependencies and dependencies is None:
             dependencies = learned_graph(self, sample, weights, unvoted)
         # make_units reads only n_lfs, lf_names and polarity(), which DaskVoteMatrix has
         units = make_units(votes, dependencies, cardinality=self.cardinality, owner=owner)
         self._fit_sample(units, sample, weights, clamp, balance, unvoted)
+
+    def _nested(
+        self, votes: VoteMatrix | DaskVoteMatrix, sample: VoteMatrix, weights: Any, unvoted: float
+    ) -> VoteMatrix:
+        """Find the nested pairs (``nested_``) on ``sample``, and drop their broad votes there."""
+        poles = lf_poles(votes, self.cardinality)
+        none = np.zeros((0, 2), dtype=np.int64)
+        self.nested_ = nested_pairs(sample, weights, unvoted, poles) if self.drop_nested else none
+        return drop_nested(sample, self.nested_)
 
     def _fit_bytes(self, n_rows: int, n_lfs: int) -> float:
         rows = n_rows if self.max_fit_rows is None else min(n_rows, self.max_fit_rows)
@@ -348,6 +373,7 @@ class LabelModel(LabelModelState, EmissionsMixin, BaseLabelModel):
 
     def _proba(self, votes: VoteMatrix) -> np.ndarray:
         k = self.cardinality
+        votes = drop_nested(votes, self.nested_)
         units = self._units()
         # one product of the one-hot votes with [vote weights | vote -> class-group map]
         product = votes.one_hot() @ self._column_table(units, votes.n_lfs)
@@ -366,25 +392,6 @@ class LabelModel(LabelModelState, EmissionsMixin, BaseLabelModel):
 
     def _unvoted_proba(self) -> np.ndarray:
         return self.unvoted_proba_
-
-    def _units(self) -> Units:
-        return Units(
-            tuple(tuple(m) for m in self.units_), np.asarray(self.unit_poles_), self.cardinality
-        )
-
-    def _column_table(self, units: Units, n_lfs: int) -> np.ndarray:
-        """Each one-hot vote column's ``(weights | class group)`` row, cached: every column's
-        with singleton units (:func:`column_table`), the unseen lone votes' otherwise."""
-        cached = self.__dict__.get("_table_cache")
-        if cached is None or cached[0] is not self.pattern_weights_:
-            vocabulary, prior = np.asarray(self.vocabulary_), self.prior_accuracy
-            table = (
-                column_table(units, vocabulary, self.pattern_weights_, n_lfs, prior_accuracy=prior)
-                if units.singletons
-                else unseen_columns(units, vocabulary, n_lfs, prior_accuracy=prior)
-            )
-            cached = self.__dict__["_table_cache"] = (self.pattern_weights_, table)
-        return cached[1]
 
 
 def _normalise(x: np.ndarray) -> np.ndarray:

@@ -10,7 +10,7 @@ from weaklabel.models._base import BaseLabelModel
 from weaklabel.models._persistence import as_class_balance, check_finite, check_shapes
 from weaklabel.models._silence import SILENCE_MODES
 from weaklabel.models._temperature import check_temperature
-from weaklabel.models._units import check_units
+from weaklabel.models._units import Units, check_units, column_table, unseen_columns
 
 __all__ = ["LabelModelState"]
 
@@ -18,8 +18,9 @@ __all__ = ["LabelModelState"]
 class LabelModelState(BaseLabelModel):
     """The learned state of :class:`~weaklabel.models.LabelModel`: to and from JSON, validated.
 
-    ``silence_`` is saved beside the numeric state; a file from before it existed (2026-12-03)
-    was fitted with the class-level silence and loads as ``"class"``.
+    ``silence_`` and ``nested_`` are saved beside the numeric state; a file from before they
+    existed (2026-12-03) was fitted with the class-level silence and without nested pairs, and
+    loads so.
     """
 
     silence_: str
@@ -36,11 +37,20 @@ class LabelModelState(BaseLabelModel):
         "unvoted_proba_",
     )
 
+    nested_: np.ndarray
+    units_: list[list[int]]
+    unit_poles_: np.ndarray
+    vocabulary_: np.ndarray
+    pattern_weights_: np.ndarray
+    prior_accuracy: float  # a parameter of LabelModel
+
     def _state_to_json(self) -> dict[str, Any]:
-        return {**super()._state_to_json(), "silence_": self.silence_}
+        nested = self.nested_.tolist()
+        return {**super()._state_to_json(), "silence_": self.silence_, "nested_": nested}
 
     def _state_from_json(self, state: dict[str, Any]) -> None:
         self.silence_ = state.get("silence_", "class")
+        self.nested_ = np.asarray(state.get("nested_", []), dtype=np.int64).reshape(-1, 2)
         self.silence_test_ = None  # a diagnostic of the fit, not saved
         self.class_balance_ = np.asarray(state["class_balance_"], dtype=np.float64)
         self.emissions_ = np.asarray(state["emissions_"], dtype=np.float64)
@@ -59,6 +69,9 @@ class LabelModelState(BaseLabelModel):
             modes = " or ".join(map(repr, SILENCE_MODES))
             raise ValueError(f"silence_ must be {modes}, not {self.silence_!r}")
         self.temperature_ = check_temperature(self.temperature_)
+        nested = self.nested_
+        if ((nested < 0) | (nested >= n_lfs)).any() or (nested[:, 0] == nested[:, 1]).any():
+            raise ValueError(f"nested_ must hold pairs of different LF positions 0..{n_lfs - 1}")
         if as_class_balance(self.unvoted_proba_, k) is None:
             raise ValueError(f"unvoted_proba_ must hold {k} positive probabilities summing to 1")
         check_units(self.units_, self.unit_poles_, self.vocabulary_, n_lfs=n_lfs, cardinality=k)
@@ -70,3 +83,22 @@ class LabelModelState(BaseLabelModel):
                 "silence_weights_": (k, k),
             },
         )
+
+    def _units(self) -> Units:
+        return Units(
+            tuple(tuple(m) for m in self.units_), np.asarray(self.unit_poles_), self.cardinality
+        )
+
+    def _column_table(self, units: Units, n_lfs: int) -> np.ndarray:
+        """Each one-hot vote column's ``(weights | class group)`` row, cached: every column's
+        with singleton units (:func:`column_table`), the unseen lone votes' otherwise."""
+        cached = self.__dict__.get("_table_cache")
+        if cached is None or cached[0] is not self.pattern_weights_:
+            vocabulary, prior = np.asarray(self.vocabulary_), self.prior_accuracy
+            table = (
+                column_table(units, vocabulary, self.pattern_weights_, n_lfs, prior_accuracy=prior)
+                if units.singletons
+                else unseen_columns(units, vocabulary, n_lfs, prior_accuracy=prior)
+            )
+            cached = self.__dict__["_table_cache"] = (self.pattern_weights_, table)
+        return cached[1]

@@ -30,6 +30,7 @@ __all__ = [
     "Units",
     "check_units",
     "column_table",
+    "lf_poles",
     "lookup",
     "make_units",
     "max_unit_size",
@@ -202,16 +203,22 @@ def make_units(
     than :func:`max_unit_size` LFs.
     """
     m = votes.n_lfs
-    polarity = np.zeros((m, cardinality), dtype=bool)
-    seen = votes.polarity()
-    polarity[:, : min(cardinality, seen.shape[1])] = seen[:, :cardinality]
-    lf_pole = np.where(polarity.sum(axis=1) == 1, polarity.argmax(axis=1), -1)
+    lf_pole = lf_poles(votes, cardinality)
     if dependencies is None:
         members: list[tuple[int, ...]] = [(j,) for j in range(m)]
     else:
         members = _components(votes, dependencies, owner, cardinality, lf_pole)
     poles = np.array([lf_pole[group[0]] for group in members], dtype=np.int64)
     return Units(tuple(members), poles, cardinality)
+
+
+def lf_poles(votes: VoteMatrix | DaskVoteMatrix, cardinality: int) -> np.ndarray:
+    """Each LF's single class (a one-sided LF's pole), or -1 for an LF that votes several (or
+    never votes)."""
+    polarity = np.zeros((votes.n_lfs, cardinality), dtype=bool)
+    seen = votes.polarity()
+    polarity[:, : min(cardinality, seen.shape[1])] = seen[:, :cardinality]
+    return np.where(polarity.sum(axis=1) == 1, polarity.argmax(axis=1), -1)
 
 
 def _components(
