@@ -104,7 +104,7 @@ def test_the_broad_lfs_vote_is_dropped_where_the_narrow_one_votes():
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_an_exception_inside_a_broad_lf_of_another_class_is_read_as_right(seed):
-    votes, truth, exception = exception_votes(5000, seed)
+    votes, _, exception = exception_votes(5000, seed)
     model, blind = fit(votes), fit(votes, drop_nested=False)
     assert [2, 0] in model.nested_.tolist() and [2, 1] in model.nested_.tolist()
     assert blind.nested_.shape == (0, 2)
@@ -138,7 +138,7 @@ def test_the_pairs_are_saved_checked_and_absent_from_older_files(tmp_path):
     for bad in ([[2, 99]], [[2, 2]], [[1, 2, 3]], "all"):
         document["state"]["nested_"] = bad
         path.write_text(json.dumps(document))
-        with pytest.raises(DataError, match="nested_|learned state is invalid"):
+        with pytest.raises(DataError, match=r"nested_|learned state is invalid"):
             LabelModel.load(path)
     del document["state"]["nested_"]  # a file from before nested pairs
     path.write_text(json.dumps(document))
