@@ -19,7 +19,8 @@ __all__ = ["EM", "FLOOR", "MAX_STALLED", "accelerated_fixed_point", "initial_pos
 
 #: smallest probability a rate may take before its log
 FLOOR = 1e-9
-#: Cycles without a new smallest EM change after which SQUAREM gives way to plain EM steps.
+#: Cycles without a new smallest EM change after which SQUAREM gives way to as many plain EM
+#: steps.
 MAX_STALLED = 20
 
 
@@ -183,10 +184,11 @@ def accelerated_fixed_point(
 
     The extrapolation need not improve every cycle, but it can also cycle for good (seen on a
     tiny set of four vote patterns, where plain EM converges in 14 steps). When no EM step's
-    change has been the smallest yet for :data:`MAX_STALLED` cycles in a row, the remaining
-    steps are plain EM steps, which converge.
+    change has been the smallest yet for :data:`MAX_STALLED` cycles in a row, the next
+    :data:`MAX_STALLED` steps are plain EM steps (which converge there), then the extrapolation
+    starts again (leaving it off for good kept slow fits from converging).
     """
-    n_steps, stalled, best = 0, 0, np.inf
+    n_steps, stalled, best, plain = 0, 0, np.inf, 0
     with tqdm(total=max_iter, desc="Fitting LabelModel", disable=not progress, leave=False) as bar:
         while n_steps < max_iter:
             q1 = step(q)
@@ -196,7 +198,10 @@ def accelerated_fixed_point(
             if residual < tol:
                 return q1, n_steps, True
             stalled, best = (0, residual) if residual < best else (stalled + 1, best)
-            if n_steps + 2 > max_iter or stalled >= MAX_STALLED:
+            if stalled >= MAX_STALLED:
+                stalled, best, plain = 0, np.inf, MAX_STALLED
+            if n_steps + 2 > max_iter or plain > 0:
+                plain -= 1
                 q = q1
                 continue
             q2 = step(q1)
