@@ -24,6 +24,21 @@ def fixtures() -> Path:
 
 
 @pytest.fixture
+def reloaded(tmp_path):
+    """``reloaded(model, votes)``: the model saved to ``model.json`` and loaded again, checked to
+    predict ``votes`` exactly as the model does, and the file's path (for tampering)."""
+
+    def save_and_load(model, votes):
+        path = tmp_path / "model.json"
+        model.save(path)
+        loaded = type(model).load(path)
+        assert np.array_equal(loaded.predict_proba(votes), model.predict_proba(votes))
+        return loaded, path
+
+    return save_and_load
+
+
+@pytest.fixture
 def comments() -> pd.DataFrame:
     return pd.DataFrame(
         {

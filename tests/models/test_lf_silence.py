@@ -137,15 +137,12 @@ def test_gold_labels_do_not_hurt_under_per_lf_silence():
     assert np.mean(changes) >= -0.002
 
 
-def test_the_silence_mode_is_saved_and_checked_on_load(tmp_path):
+def test_the_silence_mode_is_saved_and_checked_on_load(reloaded):
     votes, _ = make_one_sided_votes(4000, random_state=0)
     model = LabelModel(progress=False, random_state=0).fit(votes)
     assert model.silence_ == "lf"
-    path = tmp_path / "model.json"
-    model.save(path)
-    loaded = LabelModel.load(path)
+    loaded, path = reloaded(model, votes)
     assert loaded.silence_ == "lf" and loaded.silence_test_ is None  # a diagnostic, not saved
-    assert np.array_equal(loaded.predict_proba(votes), model.predict_proba(votes))
     document = json.loads(path.read_text())
     document["state"]["silence_"] = "sometimes"
     path.write_text(json.dumps(document))

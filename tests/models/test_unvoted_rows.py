@@ -98,14 +98,11 @@ def test_a_given_class_balance_is_the_prior_of_a_row_without_votes():
     assert np.allclose(model.unvoted_proba_, [0.9, 0.1])
 
 
-def test_unvoted_proba_is_saved_and_checked_on_load(tmp_path):
+def test_unvoted_proba_is_saved_and_checked_on_load(reloaded):
     votes, _ = make_one_sided_votes(2000, random_state=0)
     model = LabelModel(progress=False, random_state=0).fit(votes)
-    path = tmp_path / "model.json"
-    model.save(path)
-    loaded = LabelModel.load(path)
+    loaded, path = reloaded(model, votes)
     assert np.array_equal(loaded.unvoted_proba_, model.unvoted_proba_)
-    assert np.array_equal(loaded.predict_proba(votes), model.predict_proba(votes))
     data = json.loads(path.read_text())
     data["state"]["unvoted_proba_"] = [0.7, 0.7]
     path.write_text(json.dumps(data))
