@@ -20,7 +20,7 @@ from weaklabel.models._em import EM, accelerated_fixed_point, initial_posteriors
 from weaklabel.models._emissions import EmissionsMixin, marginal_emissions
 from weaklabel.models._gold_weight import auto_gold_weight
 from weaklabel.models._label_model_state import LabelModelState
-from weaklabel.models._nesting import drop_nested, nested_pairs
+from weaklabel.models._nesting import drop_nested, without_nested
 from weaklabel.models._sample import dask_fit_sample, fit_rows
 from weaklabel.models._silence import SILENCE_MODES, LFSilence, per_lf_fit
 from weaklabel.models._temperature import vote_temperature
@@ -243,11 +243,16 @@ class LabelModel(LabelModelState, EmissionsMixin, BaseLabelModel):
             owner=owner,
         )
         sample, weights, clamp, unvoted = rows(gold_weight=0.0)
-        sample = self._nested(votes, sample, weights, unvoted)
+        poles = lf_poles(votes, self.cardinality)
+        sample, self.nested_ = without_nested(
+            sample, weights, unvoted, poles, find=self.drop_nested
+        )
         if self.auto_dependencies and dependencies is None:
             free = len(weights) - len(clamp[0])  # the unlabeled rows come first
             dependencies = learned_graph(self, sample, weights[:free], unvoted)
-        units = make_units(votes, dependencies, cardinality=self.cardinality, owner=owner)
+        units = make_units(
+            votes, dependencies, cardinality=self.cardinality, owner=owner, poles=poles
+        )
         weight = auto_gold_weight(self, votes, gold, balance, dependencies)
         if gold is not None:  # the gold rows' weight
             sample, weights, clamp, unvoted = rows(gold_weight=weight)
@@ -264,21 +269,16 @@ class LabelModel(LabelModelState, EmissionsMixin, BaseLabelModel):
         )
         clamp = (np.zeros(0, dtype=np.int64), np.zeros((0, self.cardinality)))
         unvoted = max(float(votes.n_rows) - float(weights.sum()), 0.0)
-        sample = self._nested(votes, sample, weights, unvoted)
+        poles = lf_poles(votes, self.cardinality)  # polarity(): DaskVoteMatrix has it
+        sample, self.nested_ = without_nested(
+            sample, weights, unvoted, poles, find=self.drop_nested
+        )
         if self.auto_dependencies and dependencies is None:
             dependencies = learned_graph(self, sample, weights, unvoted)
-        # make_units reads only n_lfs, lf_names and polarity(), which DaskVoteMatrix has
-        units = make_units(votes, dependencies, cardinality=self.cardinality, owner=owner)
+        units = make_units(
+            votes, dependencies, cardinality=self.cardinality, owner=owner, poles=poles
+        )
         self._fit_sample(units, sample, weights, clamp, balance, unvoted)
-
-    def _nested(
-        self, votes: VoteMatrix | DaskVoteMatrix, sample: VoteMatrix, weights: Any, unvoted: float
-    ) -> VoteMatrix:
-        """Find the nested pairs (``nested_``) on ``sample``, and drop their broad votes there."""
-        poles = lf_poles(votes, self.cardinality)
-        none = np.zeros((0, 2), dtype=np.int64)
-        self.nested_ = nested_pairs(sample, weights, unvoted, poles) if self.drop_nested else none
-        return drop_nested(sample, self.nested_)
 
     def _fit_bytes(self, n_rows: int, n_lfs: int) -> float:
         rows = n_rows if self.max_fit_rows is None else min(n_rows, self.max_fit_rows)

@@ -37,7 +37,7 @@ import scipy.sparse as sp
 
 from weaklabel._votes.matrix import VoteMatrix
 
-__all__ = ["NESTING_ALPHA", "drop_nested", "nested_pairs"]
+__all__ = ["NESTING_ALPHA", "drop_nested", "nested_pairs", "without_nested"]
 
 #: Largest probability that some narrow LF's votes all fall inside a broad LF's by chance (over
 #: all the pairs looked at), for a pair to count as nested.
@@ -76,6 +76,16 @@ def nested_pairs(
         return none
     pairs = np.column_stack([one[narrow[nested]], one[broad[nested]]]).astype(np.int64)
     return pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))]
+
+
+def without_nested(
+    sample: VoteMatrix, weights: np.ndarray, unvoted_rows: float, poles: np.ndarray, *, find: bool
+) -> tuple[VoteMatrix, np.ndarray]:
+    """``sample`` with the broad votes of its nested pairs dropped, and the pairs (none unless
+    ``find``); the arguments as for :func:`nested_pairs`."""
+    none = np.zeros((0, 2), dtype=np.int64)
+    pairs = nested_pairs(sample, weights, unvoted_rows, poles) if find else none
+    return drop_nested(sample, pairs), pairs
 
 
 def drop_nested(votes: VoteMatrix, pairs: np.ndarray) -> VoteMatrix:

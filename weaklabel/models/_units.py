@@ -192,7 +192,12 @@ class Patterns:
 
 
 def make_units(
-    votes: VoteMatrix | DaskVoteMatrix, dependencies: Any, *, cardinality: int, owner: str
+    votes: VoteMatrix | DaskVoteMatrix,
+    dependencies: Any,
+    *,
+    cardinality: int,
+    owner: str,
+    poles: np.ndarray | None = None,
 ) -> Units:
     """Units from a dependency graph over LF names (or None for independent LFs).
 
@@ -201,9 +206,11 @@ def make_units(
     and lose its anchor to the class it names, so such edges are left out (with a
     :class:`~weaklabel.exceptions.DependencyWarning`), as are edges that would make a unit of more
     than :func:`max_unit_size` LFs.
+
+    ``poles``: :func:`lf_poles` of ``votes``, when already computed.
     """
     m = votes.n_lfs
-    lf_pole = lf_poles(votes, cardinality)
+    lf_pole = lf_poles(votes, cardinality) if poles is None else poles
     if dependencies is None:
         members: list[tuple[int, ...]] = [(j,) for j in range(m)]
     else:
