@@ -223,6 +223,27 @@ def test_label_model_learns_the_same_units_as_in_memory(client):
     assert np.allclose(remote.pattern_weights_, here.pattern_weights_, rtol=1e-8, atol=1e-10)
 
 
+def test_label_model_finds_the_same_nested_lfs_as_in_memory(client):
+    # lf_7 votes class 1 only on rows where lf_6 votes class 0: its exception
+    frame, lfs, _ = synthetic(6000, 6, 2, seed=3)
+    rng = np.random.default_rng(3)
+    broad = rng.random(6000) < 0.5
+    frame["v6"] = np.where(broad, 0, ABSTAIN)
+    frame["v7"] = np.where(broad & (rng.random(6000) < 0.1), 1, ABSTAIN)
+    lfs += [
+        labeling_function(name=f"lf_{j}", vectorized=True, resources={"column": f"v{j}"})(
+            column_votes
+        )
+        for j in (6, 7)
+    ]
+    votes = apply_lfs(lfs, dd.from_pandas(frame, npartitions=4), cardinality=2)
+    remote = LabelModel(2, progress=False, random_state=0).fit(votes)
+    here = LabelModel(2, progress=False, random_state=0).fit(votes.to_local())
+    assert remote.nested_.tolist() == here.nested_.tolist() == [[7, 6]]
+    probs = remote.predict_proba(votes).compute().to_numpy()
+    assert np.allclose(probs, here.predict_proba(votes.to_local()), rtol=1e-8, atol=1e-10)
+
+
 def column_votes_and_confidences(frame, column):
     votes = frame[column].to_numpy()
     return votes, np.where(votes == ABSTAIN, 1.0, frame[f"conf_{column}"].to_numpy())
