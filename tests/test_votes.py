@@ -46,6 +46,9 @@ def test_class_counts_and_one_hot_agree_with_dense(votes):
     rows, lfs = np.nonzero(dense != ABSTAIN)
     expected[rows, lfs * k + dense[rows, lfs]] = 1
     assert np.array_equal(one_hot.toarray(), expected)
+    voted = votes.voted()
+    assert sp.issparse(voted) and voted.shape == votes.shape
+    assert np.array_equal(voted.toarray(), (dense != ABSTAIN).astype(float))
 
 
 def test_class_zero_votes_are_stored_not_mistaken_for_abstains():

@@ -52,10 +52,7 @@ def lf_pairs(votes: VoteMatrix) -> pd.DataFrame:
 def _pair_counts(votes: VoteMatrix) -> tuple[np.ndarray, np.ndarray]:
     """``(m, m)`` counts of rows where two LFs both vote, and where they vote the same class."""
     k, m = votes.cardinality, votes.n_lfs
-    voted = sp.csr_matrix(
-        (np.ones(votes.n_votes), np.asarray(votes.lfs), np.asarray(votes.indptr)),
-        shape=(votes.n_rows, m),
-    )
+    voted = votes.voted()
     one_hot = votes.one_hot()
     same = (one_hot.T @ one_hot).tocoo()
     lf_of, cls_of = np.divmod(np.arange(m * k), k)

@@ -101,6 +101,13 @@ class VoteViews:
             shape=(self.n_rows, self.n_lfs * k),
         )
 
+    def voted(self) -> sp.csr_matrix:
+        """Sparse rows x LFs indicator: 1.0 where the LF voted (any class)."""
+        return sp.csr_matrix(
+            (np.ones(self.n_votes), self._csr.indices.copy(), self._csr.indptr.copy()),
+            shape=(self.n_rows, self.n_lfs),
+        )
+
     def to_dense(self) -> np.ndarray:
         """Dense rows x LFs int64 array, ``-1`` (ABSTAIN) where an LF did not vote."""
         dense = np.full(self.shape, ABSTAIN, dtype=np.int64)

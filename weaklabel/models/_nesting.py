@@ -56,7 +56,7 @@ def nested_pairs(
     none = np.zeros((0, 2), dtype=np.int64)
     if len(one) < 2:
         return none
-    fired = _fired(sample)[:, one]
+    fired = sample.voted()[:, one]
     cofired = sp.coo_matrix(fired.T @ sp.diags(np.asarray(weights, dtype=np.float64)) @ fired)
     votes = cofired.diagonal()
     narrow, broad, both = cofired.row, cofired.col, cofired.data
@@ -95,7 +95,7 @@ def drop_nested(votes: VoteMatrix, pairs: np.ndarray) -> VoteMatrix:
         return votes
     m = votes.n_lfs
     narrow_to_broad = sp.csr_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(m, m))
-    silenced = sp.coo_matrix(_fired(votes) @ narrow_to_broad)
+    silenced = sp.coo_matrix(votes.voted() @ narrow_to_broad)
     if not silenced.nnz:
         return votes
     rows, lfs = votes.rows(), np.asarray(votes.lfs, dtype=np.int64)
@@ -117,12 +117,4 @@ def drop_nested(votes: VoteMatrix, pairs: np.ndarray) -> VoteMatrix:
         lf_failures=votes.lf_failures,
         confidences=votes.confidences()[kept] if votes.has_confidences else None,
         trusted=True,
-    )
-
-
-def _fired(votes: VoteMatrix) -> sp.csr_matrix:
-    """Rows x LFs, 1 where the LF voted."""
-    lfs = np.asarray(votes.lfs)
-    return sp.csr_matrix(
-        (np.ones(len(lfs)), lfs, np.asarray(votes.indptr)), shape=(votes.n_rows, votes.n_lfs)
     )
