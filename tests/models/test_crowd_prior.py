@@ -91,10 +91,18 @@ def test_workers_who_differ_clearly_keep_their_own_rates(fixed_prior):
     np.testing.assert_allclose(pooled.emissions_, fixed.emissions_, atol=0.01)
 
 
+def _binary_answers(right: np.ndarray, total: np.ndarray) -> np.ndarray:
+    """``[unit, y, vote]`` counts of two-class workers from their right and total counts."""
+    answers = np.empty((len(total), 2, 2))
+    answers[:, [0, 1], [0, 1]] = right
+    answers[:, [0, 1], [1, 0]] = total - right
+    return answers
+
+
 def test_strength_follows_the_spread_of_the_workers():
     k, strength = 2, 3.0
     total = np.full((50, k), 30.0)
-    alike = pooled_prior(0.7 * total, total, strength=strength, k=k)
+    alike = pooled_prior(_binary_answers(0.7 * total, total), strength=strength)
     assert alike is not None
     assert alike.strength == MAX_STRENGTH
     np.testing.assert_allclose(alike.mean, 0.7)
@@ -102,21 +110,91 @@ def test_strength_follows_the_spread_of_the_workers():
     # accuracy; alike on both classes, so each class is drawn to the worker's own
     accuracy = np.linspace(0.5, 0.95, 50)
     total = np.full((50, k), 500.0)
-    apart = pooled_prior(accuracy[:, None] * total, total, strength=strength, k=k)
+    apart = pooled_prior(_binary_answers(accuracy[:, None] * total, total), strength=strength)
     assert apart is not None
     assert np.abs(apart.mean[:, 0] - accuracy).max() < 0.01
     assert apart.strength == MAX_STRENGTH
     # each worker 0.25 better on one class than on the other: no shrinking beyond the fixed
     # prior's toward the worker's own
     per_class = np.linspace(0.6, 0.7, 50)[:, None] + np.array([0.25, -0.25])
-    apart = pooled_prior(per_class * total, total, strength=strength, k=k)
+    apart = pooled_prior(_binary_answers(per_class * total, total), strength=strength)
     assert apart is not None
     assert apart.strength == strength
 
 
+def test_wrong_answers_follow_the_crowds_shares_as_far_as_workers_share_them():
+    k, strength = 4, 3.0
+    partner = np.array([1, 0, 3, 2])
+    answers = np.zeros((40, k, k))
+    answers[:, np.arange(k), np.arange(k)] = 20.0
+    # every worker errs like the crowd: classes 0 and 1 mixed up, and 2 and 3
+    answers[:, np.arange(k), partner] = 6.0
+    prior = pooled_prior(answers, strength=strength)
+    assert prior is not None
+    assert prior.off_strength == MAX_STRENGTH
+    assert np.all(prior.errors[np.arange(k), partner] > 0.9)
+    np.testing.assert_allclose(prior.errors.sum(axis=1), 1.0)
+    assert np.all(np.diagonal(prior.errors) == 0.0)
+    # each worker errs its own way: all its errors on one class, a different one per worker
+    answers[:, np.arange(k), partner] = 0.0
+    for u in range(40):
+        for y in range(k):
+            answers[u, y, (y + 1 + u % (k - 1)) % k] = 6.0
+    prior = pooled_prior(answers, strength=strength)
+    assert prior is not None
+    assert prior.off_strength == strength
+    # two classes: one wrong answer, nothing to learn
+    total = np.full((40, 2), 30.0)
+    prior = pooled_prior(_binary_answers(0.7 * total, total), strength=strength)
+    assert prior is not None
+    np.testing.assert_array_equal(prior.errors, [[0.0, 1.0], [1.0, 0.0]])
+
+
+def _paired_crowd(seed: int) -> tuple[VoteMatrix, np.ndarray]:
+    """60 workers, 5 answers on each of 600 items of 4 classes; a worker errs to the class
+    paired with the true one (0-1, 2-3) 90% of the time, as crowds mix up two dog breeds."""
+    rng = np.random.default_rng(seed)
+    truth = rng.integers(0, 4, 600)
+    accuracy = rng.uniform(0.45, 0.8, 60)
+    partner = np.array([1, 0, 3, 2])
+    dense = np.full((600, 60), -1)
+    for i, y in enumerate(truth):
+        for w in rng.choice(60, 5, replace=False):
+            if rng.random() < accuracy[w]:
+                dense[i, w] = y
+            elif rng.random() < 0.9:
+                dense[i, w] = partner[y]
+            else:
+                dense[i, w] = rng.choice([c for c in range(4) if c not in (y, partner[y])])
+    return VoteMatrix.from_dense(dense, cardinality=4), truth
+
+
+def test_classes_the_crowd_mixes_up_are_read_as_such(monkeypatch):
+    # With the even split, a worker's few errors on class 0 spread a third of the prior on
+    # classes 2 and 3 that no one answers there: its paired-class votes look like stronger
+    # evidence than they are. The crowd's shares calibrate them (ECE lower on every seed).
+    def even(wrong: np.ndarray, *, strength: float) -> tuple[np.ndarray, float]:
+        return (1.0 - np.eye(wrong.shape[1])) / (wrong.shape[1] - 1), strength
+
+    scores = []
+    for seed in range(5):
+        votes, truth = _paired_crowd(seed)
+        learned = LabelModel(4, progress=False, random_state=0).fit(votes)
+        with monkeypatch.context() as patch:
+            patch.setattr(_pooled, "_error_prior", even)
+            split = LabelModel(4, progress=False, random_state=0).fit(votes)
+        scores.append(
+            [(m.predict(votes) == truth).mean() for m in (learned, split)]
+            + [_ece(m, votes, truth) for m in (learned, split)]
+        )
+    scores = np.array(scores)
+    assert np.all(scores[:, 2] < scores[:, 3])
+    assert scores[:, 0].mean() >= scores[:, 1].mean()
+
+
 def test_fewer_general_lfs_than_min_units_keep_the_fixed_prior(fixed_prior):
     total = np.full((MIN_UNITS - 1, 2), 30.0)
-    assert pooled_prior(0.7 * total, total, strength=3.0, k=2) is None
+    assert pooled_prior(_binary_answers(0.7 * total, total), strength=3.0) is None
     votes, _ = make_crowd_votes(500, MIN_UNITS - 1, cardinality=2, labels_per_row=3, random_state=0)
     model = LabelModel(progress=False, random_state=0).fit(votes)
     np.testing.assert_array_equal(model.pattern_weights_, fixed_prior(votes).pattern_weights_)

@@ -100,10 +100,11 @@ class EM:
         # general units: Dawid-Skene confusion over the unit's patterns
         gen = ~one
         if gen.any():
-            self.right = np.zeros_like(per_unit)
-            np.add.at(self.right, unit[self.lone], counts[self.lone] * self.same[self.lone])
-            lone_total = per_unit * self.lone_unit[:, None]
-            self.pooled = pooled_prior(self.right, lone_total, strength=s, k=k)
+            lone = np.flatnonzero(self.lone)
+            answers = np.zeros((self.units.n_units, k, k))  # [unit, y, vote]
+            answers[unit[lone], :, self.same[lone].argmax(axis=1)] = counts[lone]
+            self.right = np.diagonal(answers, axis1=1, axis2=2).copy()
+            self.pooled = pooled_prior(answers, strength=s)
             if self.pooled is not None:  # the lone LFs' rates from the learned prior
                 p = np.flatnonzero(self.lone)
                 u = unit[p]

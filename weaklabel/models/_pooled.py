@@ -10,7 +10,7 @@ of the crowds: too weak where workers barely differ, too strong where they diffe
 
 With at least :data:`MIN_UNITS` lone general units (an LF split into confidence levels counts
 once per level; LFs joined by a dependency keep the fixed prior) the prior is learned from them
-instead, in two levels, each an accuracy shrunk by the spread the data show and no further:
+instead, in three parts, each shrunk by the spread the data show and no further:
 
 - a worker's overall accuracy ``a_w`` (its share of answers on the class EM puts the item in)
   is drawn around the crowd's accuracy ``ā`` with a Beta prior of ``alpha`` pseudo-answers, where
@@ -18,14 +18,19 @@ instead, in two levels, each an accuracy shrunk by the spread the data show and 
   alone would make them (method of moments of a beta-binomial);
 - its accuracy on items of class ``y`` is drawn around ``a_w`` with ``beta`` pseudo-answers, read
   off the same way from how the per-class accuracies spread around each worker's own;
-- where it errs, which wrong class it answers keeps the fixed prior: ``prior_strength``
-  pseudo-answers spread evenly over the other classes.
+- where it errs on items of class ``y``, which wrong class it answers is drawn around the
+  crowd's wrong answers on class ``y`` (with three or more classes): a Dirichlet prior of
+  ``gamma`` pseudo-answers, read off how much more the workers' shares of wrong answers spread
+  than their error counts alone would make them (method of moments of a Dirichlet-multinomial).
+  Classes that everyone mixes up (two dog breeds, neighbouring grades of a scale) are then read
+  as such for a worker with few errors; where workers err each their own way, ``gamma`` stays
+  low and each keeps its own shares.
 
-Neither strength goes below the fixed prior's (``k * prior_strength`` and ``prior_strength``), so
-the learned prior only ever shrinks more. Where workers barely differ, or have too few answers to
-tell apart, it shrinks each one to the crowd (weighted voting becomes majority voting with the
-class prior); where they differ clearly, the fixed prior's freedom is kept. The strengths are
-re-estimated at every EM step from the current posteriors.
+No strength goes below the fixed prior's (``k * prior_strength``, then ``prior_strength``
+for both others), so the learned prior only ever shrinks more. Where workers barely differ, or
+have too few answers to tell apart, it shrinks each one to the crowd (weighted voting becomes
+majority voting with the class prior); where they differ clearly, the fixed prior's freedom is
+kept. The strengths are re-estimated at every EM step from the current posteriors.
 """
 
 from __future__ import annotations
@@ -50,11 +55,13 @@ class PooledPrior:
 
     ``mean`` (n_units x k) is the prior accuracy of each unit on each class (each worker's own
     overall accuracy, shrunk toward the crowd's), ``strength`` its weight in pseudo-answers per
-    class, ``off_strength`` the weight of the even split of a unit's errors over the other classes.
+    class; ``errors`` (k x k, zero diagonal, rows summing to 1) the prior share of each wrong
+    answer ``c`` among a unit's errors on class ``y``, ``off_strength`` its weight.
     """
 
     mean: np.ndarray
     strength: float
+    errors: np.ndarray
     off_strength: float
 
     def rates(
@@ -72,22 +79,22 @@ class PooledPrior:
         y]`` whether the pattern votes ``y``. (The temperature passes counts with one row left
         out.)
         """
-        k = counts.shape[1]
         prior = self.mean[unit]
         accuracy = _ratio(right + self.strength * prior, total + self.strength, prior)
-        errors, even = total - right, 1.0 / (k - 1)  # even: where nothing was seen (strength 0)
-        share = _ratio(counts + self.off_strength * even, errors + self.off_strength, even)
+        wrong = self.errors.T[same.argmax(axis=1)]  # [pattern, y]: the prior share of its vote
+        share = _ratio(counts + self.off_strength * wrong, total - right + self.off_strength, wrong)
         return np.where(same, accuracy, (1.0 - accuracy) * share)
 
 
-def pooled_prior(
-    right: np.ndarray, total: np.ndarray, *, strength: float, k: int
-) -> PooledPrior | None:
-    """The crowd's prior from each general unit's per-class counts, or None below MIN_UNITS.
+def pooled_prior(answers: np.ndarray, *, strength: float) -> PooledPrior | None:
+    """The crowd's prior from each general unit's answer counts, or None below MIN_UNITS.
 
-    ``total[u, y]``: unit ``u``'s posterior count of votes on items of class ``y``;
-    ``right[u, y]``: of those, the votes for ``y``. ``strength`` is the fixed prior's per class.
+    ``answers[u, y, c]``: unit ``u``'s posterior count of votes ``c`` on items of class ``y``.
+    ``strength`` is the fixed prior's per class. With two classes there is one wrong answer.
     """
+    k = answers.shape[1]
+    right = np.diagonal(answers, axis1=1, axis2=2)
+    total = answers.sum(axis=2)
     n = total.sum(axis=1)
     units = n > 0
     if units.sum() < MIN_UNITS:
@@ -116,7 +123,38 @@ def pooled_prior(
     )
     mean = np.full(total.shape, crowd)
     mean[units] = np.clip(own, lo, hi)[:, None]
-    return PooledPrior(mean=mean, strength=beta, off_strength=strength)
+    off = 1.0 - np.eye(k)
+    errors, gamma = off / (k - 1), strength
+    if k > 2:
+        errors, gamma = _error_prior(answers[units] * off, strength=strength)
+    return PooledPrior(mean=mean, strength=beta, errors=errors, off_strength=gamma)
+
+
+def _error_prior(wrong: np.ndarray, *, strength: float) -> tuple[np.ndarray, float]:
+    """The crowd's shares of wrong answers per class (``[y, c]``) and their Dirichlet strength.
+
+    ``wrong[u, y, c]``: unit ``u``'s count of wrong answers ``c`` on items of class ``y``. The
+    shares take one pseudo-answer spread evenly (a class no one erred on gets the even split).
+    A unit with ``n`` errors on class ``y`` has shares around the crowd's ``m`` with variance
+    ``V (rho + (1 - rho) / n)`` per unit and class, ``V = 1 - sum(m**2)`` and ``rho = 1 / (1 +
+    gamma)``: summed, the weighted squared deviations give ``rho``.
+    """
+    k = wrong.shape[1]
+    off = 1.0 - np.eye(k)
+    crowd = wrong.sum(axis=0)
+    crowd = (crowd + off / (k - 1)) / (crowd.sum(axis=1, keepdims=True) + 1.0)
+    n = wrong.sum(axis=2)  # [u, y]
+    seen = n > 0
+    shares = wrong / np.maximum(n, _TINY)[:, :, None]
+    deviation = (((shares - crowd) ** 2) * off).sum(axis=2)
+    variance = np.broadcast_to(1.0 - (crowd**2 * off).sum(axis=1), n.shape)
+    spread = float((n * deviation)[seen].sum())
+    noise = float(variance[seen].sum())  # what the spread would be with rho = 0
+    signal = float((n * variance)[seen].sum())  # ... and with rho = 1
+    if spread <= noise:
+        return crowd, MAX_STRENGTH
+    rho = (spread - noise) / max(signal - noise, _TINY)
+    return crowd, float(np.clip(1.0 / rho - 1.0, strength, MAX_STRENGTH))
 
 
 def _ratio(num: np.ndarray, den: np.ndarray, empty: np.ndarray | float) -> np.ndarray:
