@@ -389,3 +389,11 @@ def test_the_default_label_noise_calibrates_where_some_gold_labels_disagree_with
     default = LabelModel(progress=False, random_state=0).fit(votes)
     raw = LabelModel(progress=False, random_state=0, label_noise=0.0).fit(votes)
     assert error(default) < error(raw) - 0.01
+
+
+def test_dawid_skene_says_whether_it_converged():
+    votes, _ = make_votes(500, ACCURACIES[:4], COVERAGES[:4], random_state=0)
+    # plain EM: about 280 iterations here, more than the default 100
+    assert not DawidSkene(progress=False).fit(votes).converged_
+    model = DawidSkene(max_iter=1000, progress=False).fit(votes)
+    assert model.converged_ and model.n_iter_ < 1000

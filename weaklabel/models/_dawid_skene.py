@@ -70,6 +70,10 @@ class DawidSkene(EmissionsMixin, BaseLabelModel):
         1, or 1 / size of the LF's dependency component.
     n_iter_ : int
         EM iterations run.
+    converged_ : bool
+        Whether the largest change of ``emissions_`` fell below ``tol`` within ``max_iter``
+        iterations. No warning is raised when it did not (a consensus over one or two
+        annotators often cannot converge); check it, or raise ``max_iter``.
 
     Examples
     --------
@@ -145,7 +149,7 @@ class DawidSkene(EmissionsMixin, BaseLabelModel):
             (q.mean(axis=0) if len(q) else np.full(k, 1.0 / k)) if balance is None else balance
         )
         emissions = np.zeros((m, k, k))
-        self.n_iter_ = 0
+        self.n_iter_, self.converged_ = 0, False
         bar = tqdm(
             range(self.max_iter), desc="Fitting DawidSkene", disable=not self.progress, leave=False
         )
@@ -169,6 +173,7 @@ class DawidSkene(EmissionsMixin, BaseLabelModel):
             q[lab_act] = clamp
             q_silent = softmax(np.log(pi) + silent)
             if change < self.tol:
+                self.converged_ = True
                 break
         bar.close()
         totals = q.sum(axis=0) + n_silent * q_silent
