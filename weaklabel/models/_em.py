@@ -62,8 +62,6 @@ class EM:
         self.weak_weight = float(weights[one_sided_rows].sum())
         # lone general LFs (crowd workers): their confusion's prior is learned (_pooled)
         self.lone = single & (self.pole < 0)
-        self.lone_unit = np.zeros(units.n_units, dtype=bool)
-        self.lone_unit[unit_of_pattern[self.lone]] = True
         self.same = shares >= 1.0  # [pattern, y]: the pattern is one vote for y
         self.pooled: PooledPrior | None = None
         self.right = np.zeros((units.n_units, k))
@@ -106,10 +104,11 @@ class EM:
             self.right = np.diagonal(answers, axis1=1, axis2=2).copy()
             self.pooled = pooled_prior(answers, strength=s)
             if self.pooled is not None:  # the lone LFs' rates from the learned prior
-                p = np.flatnonzero(self.lone)
-                u = unit[p]
-                rate = self.pooled.rates(counts[p], per_unit[u], self.right[u], u, self.same[p])
-                weights[p] = np.log(np.maximum(rate, FLOOR))
+                u = unit[lone]
+                rate = self.pooled.rates(
+                    counts[lone], per_unit[u], self.right[u], u, self.same[lone]
+                )
+                weights[lone] = np.log(np.maximum(rate, FLOOR))
                 gen = gen & ~self.lone
             denom = per_unit[unit[gen]] + s
             weights[gen] = np.log(
