@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import networkx as nx
 import numpy as np
 import pandas as pd
@@ -208,3 +210,25 @@ def test_advice_names_classes_no_lf_votes_for_and_lfs_without_weight(below_share
     # Dawid-Skene reads lf_5 against its class: it has a (negative) weight, nothing to flag
     dawid_skene = DawidSkene(progress=False).fit(votes)
     assert lf_advice(lf_summary(votes, model=dawid_skene), dawid_skene, names[:2]) == []
+
+
+def test_advice_names_lfs_voting_several_classes_no_better_than_chance():
+    rng = np.random.default_rng(0)
+    truth = rng.integers(0, 2, 2000)
+    accuracy = [0.85, 0.8, 0.75, 0.7, 0.2]  # the last one answers the other class 80% of the time
+    dense = np.column_stack([np.where(rng.random(2000) < a, truth, 1 - truth) for a in accuracy])
+    dense[rng.random(dense.shape) < 0.3] = -1
+    names = ["no", "yes"]
+    for columns, flagged in ((slice(None), True), (slice(0, 4), False)):
+        votes = VoteMatrix.from_dense(dense[:, columns], cardinality=2)
+        model = LabelModel(progress=False, random_state=0).fit(votes)
+        lines = [
+            line
+            for line in lf_advice(lf_summary(votes, model=model), model, names)
+            if "no more often than chance" in line
+        ]
+        assert len(lines) == int(flagged)
+        if flagged:
+            assert "reckons 1 LF voting several classes" in lines[0]
+            share = re.search(r"'lf_4' \((\d+)%\)", lines[0])
+            assert share is not None and 15 <= int(share.group(1)) <= 25  # right 20% of the time
