@@ -232,3 +232,7 @@ def test_advice_names_lfs_voting_several_classes_no_better_than_chance():
             assert "reckons 1 LF voting several classes" in lines[0]
             share = re.search(r"'lf_4' \((\d+)%\)", lines[0])
             assert share is not None and 15 <= int(share.group(1)) <= 25  # right 20% of the time
+    # any model that reckons the LFs' accuracies gets the line, not only LabelModel
+    dawid_skene = DawidSkene(progress=False).fit(VoteMatrix.from_dense(dense, cardinality=2))
+    summary = lf_summary(VoteMatrix.from_dense(dense, cardinality=2), model=dawid_skene)
+    assert any("'lf_4'" in line for line in lf_advice(summary, dawid_skene, names))

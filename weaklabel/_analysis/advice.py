@@ -1,6 +1,6 @@
 """What to look at first: the classes and LFs a label model cannot use as they stand.
 
-Two things the per-LF table does not make obvious:
+What the per-LF table does not make obvious:
 
 - **A class no LF votes for.** The model can give it rows only through the silence of the other
   classes' LFs, so its share and its rows are a guess (an "other" class with no LF is the usual
@@ -38,6 +38,8 @@ __all__ = ["MIN_VOTES", "lf_advice"]
 
 #: Fewest votes an LF needs before a weight of 0 is worth a line.
 MIN_VOTES = 20
+#: Most LFs named in the line on LFs no better than chance (the rest are counted).
+NAMED = 5
 
 
 def lf_advice(summary: pd.DataFrame, model: Any, class_names: Sequence[str]) -> list[str]:
@@ -55,8 +57,17 @@ def lf_advice(summary: pd.DataFrame, model: Any, class_names: Sequence[str]) -> 
         for c, name in enumerate(class_names)
         if c not in voted
     ]
-    if not getattr(model, "_anchors_one_sided", False) or "weight" not in summary.columns:
-        return advice
+    if getattr(model, "_anchors_one_sided", False) and "weight" in summary.columns:
+        advice += _weightless(summary, model, class_names)
+    if "learned_accuracy" in summary.columns:
+        advice += _chance(summary, model)
+    return advice + _set_aside(model, list(summary.index))
+
+
+def _weightless(summary: pd.DataFrame, model: Any, class_names: Sequence[str]) -> list[str]:
+    """One sentence per one-sided LF (with at least :data:`MIN_VOTES` votes) that ``model``, which
+    never reads such an LF against its class, gives no weight."""
+    advice = []
     balance = np.asarray(model.class_balance_, dtype=np.float64)
     for lf, row in summary.iterrows():
         if len(row["polarity"]) != 1 or row["weight"] > 0 or row["n_votes"] < MIN_VOTES:
@@ -70,7 +81,7 @@ def lf_advice(summary: pd.DataFrame, model: Any, class_names: Sequence[str]) -> 
             "labels for a few of its rows so the model sees it; if not, make it more precise or "
             "drop it."
         )
-    return advice + _chance(summary, model) + _set_aside(model, list(summary.index))
+    return advice
 
 
 def _chance(summary: pd.DataFrame, model: Any) -> list[str]:
@@ -82,8 +93,10 @@ def _chance(summary: pd.DataFrame, model: Any) -> list[str]:
     low = low[low["learned_accuracy"] <= chance].sort_values("n_votes", ascending=False)
     if low.empty:
         return []
-    shown = ", ".join(f"{lf!r} ({acc:.0%})" for lf, acc in low["learned_accuracy"].head(5).items())
-    more = f" and {len(low) - 5} more" if len(low) > 5 else ""
+    shown = ", ".join(
+        f"{lf!r} ({acc:.0%})" for lf, acc in low["learned_accuracy"].head(NAMED).items()
+    )
+    more = f" and {len(low) - NAMED} more" if len(low) > NAMED else ""
     return [
         f"{type(model).__name__} reckons {len(low)} LF{'s' if len(low) > 1 else ''} voting several "
         f"classes right no more often than chance ({chance:.0%}): {shown}{more}. Either they are "

@@ -123,24 +123,25 @@ def pooled_prior(answers: np.ndarray, *, strength: float) -> PooledPrior | None:
     )
     mean = np.full(total.shape, crowd)
     mean[units] = np.clip(own, lo, hi)[:, None]
-    off = 1.0 - np.eye(k)
-    errors, gamma = off / (k - 1), strength
+    errors, gamma = (1.0 - np.eye(k)) / (k - 1), strength
     if k > 2:
-        errors, gamma = _error_prior(answers[units] * off, strength=strength)
+        errors, gamma = _error_prior(answers[units], strength=strength)
     return PooledPrior(mean=mean, strength=beta, errors=errors, off_strength=gamma)
 
 
-def _error_prior(wrong: np.ndarray, *, strength: float) -> tuple[np.ndarray, float]:
+def _error_prior(answers: np.ndarray, *, strength: float) -> tuple[np.ndarray, float]:
     """The crowd's shares of wrong answers per class (``[y, c]``) and their Dirichlet strength.
 
-    ``wrong[u, y, c]``: unit ``u``'s count of wrong answers ``c`` on items of class ``y``. The
-    shares take one pseudo-answer spread evenly (a class no one erred on gets the even split).
+    ``answers[u, y, c]``: unit ``u``'s count of answers ``c`` on items of class ``y``; only the
+    wrong ones (``c != y``) count. The shares take one pseudo-answer spread evenly (a class no
+    one erred on gets the even split).
     A unit with ``n`` errors on class ``y`` has shares around the crowd's ``m`` with variance
     ``V (rho + (1 - rho) / n)`` per unit and class, ``V = 1 - sum(m**2)`` and ``rho = 1 / (1 +
     gamma)``: summed, the weighted squared deviations give ``rho``.
     """
-    k = wrong.shape[1]
+    k = answers.shape[1]
     off = 1.0 - np.eye(k)
+    wrong = answers * off
     crowd = wrong.sum(axis=0)
     crowd = (crowd + off / (k - 1)) / (crowd.sum(axis=1, keepdims=True) + 1.0)
     n = wrong.sum(axis=2)  # [u, y]
