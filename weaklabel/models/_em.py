@@ -64,6 +64,7 @@ class EM:
         self.lone = single & (self.pole < 0)
         self.same = shares >= 1.0  # [pattern, y]: the pattern is one vote for y
         self.pooled: PooledPrior | None = None
+        self.difficulty = False  # the crowd prior's class offsets (_difficulty)
         self.right = np.zeros((units.n_units, k))
 
     def m_step(self, wq: np.ndarray, totals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -102,7 +103,7 @@ class EM:
             answers = np.zeros((self.units.n_units, k, k))  # [unit, y, vote]
             answers[unit[lone], :, self.same[lone].argmax(axis=1)] = counts[lone]
             self.right = np.diagonal(answers, axis1=1, axis2=2).copy()
-            self.pooled = pooled_prior(answers, strength=s)
+            self.pooled = pooled_prior(answers, strength=s, difficulty=self.difficulty)
             if self.pooled is not None:  # the lone LFs' rates from the learned prior
                 u = unit[lone]
                 rate = self.pooled.rates(

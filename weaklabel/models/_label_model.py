@@ -16,8 +16,9 @@ from weaklabel._votes.matrix import VoteMatrix
 from weaklabel.exceptions import ConvergenceWarning
 from weaklabel.models._auto_dependencies import learned_graph
 from weaklabel.models._base import CHANCE, BaseLabelModel
+from weaklabel.models._difficulty import with_class_difficulty
 from weaklabel.models._em import EM, accelerated_fixed_point, initial_posteriors
-from weaklabel.models._emissions import EmissionsMixin, marginal_emissions
+from weaklabel.models._emissions import EmissionsMixin
 from weaklabel.models._gold_weight import auto_gold_weight
 from weaklabel.models._label_model_state import LabelModelState
 from weaklabel.models._nesting import drop_nested, without_nested
@@ -42,7 +43,8 @@ class LabelModel(LabelModelState, EmissionsMixin, BaseLabelModel):
       "ham". The pair ``(r, e)`` gives the LF's weight, ``log(r / e)``.
     - **LFs that vote several classes** (crowd workers, classifiers) have a Dawid-Skene confusion
       matrix, smoothed over all k votes; with 10 or more such LFs its prior is learned from them
-      (:mod:`weaklabel.models._pooled`), shrinking workers who cannot be told apart to the crowd.
+      (:mod:`weaklabel.models._pooled`), shrinking workers who cannot be told apart to the crowd,
+      and classes the whole crowd finds harder where a test finds them (``difficulty_test_``).
     - **Silence counts once per class**: when none of the one-sided LFs of a class fired on a row,
       that is evidence against the class: the probability that none of them fires, from their own
       rates. Counting silence per class rather than per LF keeps the silent members of a class
@@ -147,6 +149,9 @@ class LabelModel(LabelModelState, EmissionsMixin, BaseLabelModel):
     silence_test_ : tuple of (int, float) or None
         Pairs of one-sided LFs the independence test read, and the share rejecting independence
         (None when it did not run); not saved with the model.
+    difficulty_test_ : tuple of (float, float) or None
+        With a learned crowd prior: the log-likelihood gain of class offsets in it, and the gain
+        they needed to be kept (:mod:`~weaklabel.models._difficulty`); None otherwise, not saved.
     n_iter_ : int
         EM steps run.
     converged_ : bool
@@ -303,7 +308,7 @@ class LabelModel(LabelModelState, EmissionsMixin, BaseLabelModel):
         q = initial_posteriors(sample, k, init=self.init, random_state=self.random_state)
         q[clamp[0]] = clamp[1]
         em = EM(self, units, patterns.unit_of_pattern, shares, indicator, weights)
-        self.silence_ = "class"
+        self.silence_, self.difficulty_test_ = "class", None
         lf, self.silence_test_ = per_lf_fit(self, em, q, weights, clamp, balance, unvoted_rows)
         if lf is not None:
             self._take_lf_silence(lf, patterns, units, sample, weights)
@@ -312,18 +317,23 @@ class LabelModel(LabelModelState, EmissionsMixin, BaseLabelModel):
         n = len(weights) - len(clamp[0])  # the unlabeled rows come first
         pi_strength = self.balance_prior * em.weak_weight / k
 
-        def em_step(current: np.ndarray) -> np.ndarray:
+        def log_joint(current: np.ndarray) -> np.ndarray:  # [row, y], after an M-step on current
             wq = weights[:, None] * current
             totals = wq.sum(axis=0)
             pi = balance if balance is not None else _normalise(totals + 1.0 + pi_strength)
             pattern_w, silence_w = em.m_step(wq, totals)
-            logits = indicator @ pattern_w + silent @ silence_w + np.log(pi)
-            out = softmax(logits, axis=1)
+            return indicator @ pattern_w + silent @ silence_w + np.log(pi)
+
+        def em_step(current: np.ndarray) -> np.ndarray:
+            out = softmax(log_joint(current), axis=1)
             out[clamp[0]] = clamp[1]
             return out
 
-        q, self.n_iter_, self.converged_ = accelerated_fixed_point(
+        fit = accelerated_fixed_point(
             em_step, q, max_iter=self.max_iter, tol=self.tol, progress=self.progress
+        )
+        (q, self.n_iter_, self.converged_), self.difficulty_test_ = with_class_difficulty(
+            em, em_step, log_joint, fit, weights[:n], max_iter=self.max_iter, tol=self.tol
         )
         self._warn_unconverged()
         wq = weights[:, None] * q
@@ -351,14 +361,6 @@ class LabelModel(LabelModelState, EmissionsMixin, BaseLabelModel):
         self.class_balance_, self.unvoted_proba_ = fit.balance, fit.unvoted_proba
         self.pattern_weights_, self.silence_weights_ = fit.pattern_weights, fit.silence_weights
         self._set_structure(patterns, units, sample, weights[:, None] * fit.q)
-
-    def _set_structure(self, patterns: Patterns, units: Units, sample: VoteMatrix, wq: Any) -> None:
-        self.vocabulary_ = patterns.vocabulary
-        self.units_ = [list(m) for m in units.members]
-        self.unit_poles_ = units.pole
-        self.emissions_ = marginal_emissions(sample, wq, wq.sum(axis=0), self.cardinality)
-        self.temperature_ = 1.0
-        self.n_fit_rows_ = sample.n_rows
 
     def _warn_unconverged(self) -> None:
         if not self.converged_:

@@ -6,11 +6,13 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from weaklabel._votes.matrix import VoteMatrix
 from weaklabel.models._base import BaseLabelModel
+from weaklabel.models._emissions import marginal_emissions
 from weaklabel.models._persistence import as_class_balance, check_finite, check_shapes
 from weaklabel.models._silence import SILENCE_MODES
 from weaklabel.models._temperature import check_temperature
-from weaklabel.models._units import Units, check_units, column_table, unseen_columns
+from weaklabel.models._units import Patterns, Units, check_units, column_table, unseen_columns
 
 __all__ = ["LabelModelState"]
 
@@ -24,7 +26,8 @@ class LabelModelState(BaseLabelModel):
     """
 
     silence_: str
-    silence_test_: tuple[int, float] | None  # a diagnostic of the fit, not saved
+    silence_test_: tuple[int, float] | None  # diagnostics of the fit, not saved
+    difficulty_test_: tuple[float, float] | None
     _state: ClassVar[tuple[str, ...]] = (
         "class_balance_",
         "emissions_",
@@ -51,7 +54,7 @@ class LabelModelState(BaseLabelModel):
     def _state_from_json(self, state: dict[str, Any]) -> None:
         self.silence_ = state.get("silence_", "class")
         self.nested_ = np.asarray(state.get("nested_", []), dtype=np.int64).reshape(-1, 2)
-        self.silence_test_ = None  # a diagnostic of the fit, not saved
+        self.silence_test_ = self.difficulty_test_ = None  # diagnostics of the fit, not saved
         self.class_balance_ = np.asarray(state["class_balance_"], dtype=np.float64)
         self.emissions_ = np.asarray(state["emissions_"], dtype=np.float64)
         self.units_ = [list(map(int, m)) for m in state["units_"]]
@@ -83,6 +86,15 @@ class LabelModelState(BaseLabelModel):
                 "silence_weights_": (k, k),
             },
         )
+
+    def _set_structure(self, patterns: Patterns, units: Units, sample: VoteMatrix, wq: Any) -> None:
+        """The fit's units, vote patterns and emissions (EM's posteriors ``wq``, weighted)."""
+        self.vocabulary_ = patterns.vocabulary
+        self.units_ = [list(m) for m in units.members]
+        self.unit_poles_ = units.pole
+        self.emissions_ = marginal_emissions(sample, wq, wq.sum(axis=0), self.cardinality)
+        self.temperature_ = 1.0
+        self.n_fit_rows_ = sample.n_rows
 
     def _units(self) -> Units:
         return Units(

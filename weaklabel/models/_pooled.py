@@ -17,7 +17,11 @@ instead, in three parts, each shrunk by the spread the data show and no further:
   ``alpha`` is read off how much more the workers' accuracies spread than their answer counts
   alone would make them (method of moments of a beta-binomial);
 - its accuracy on items of class ``y`` is drawn around ``a_w`` with ``beta`` pseudo-answers, read
-  off the same way from how the per-class accuracies spread around each worker's own;
+  off the same way from how the per-class accuracies spread around each worker's own; where the
+  whole crowd finds some classes harder (a likelihood-ratio test in the fit,
+  :mod:`weaklabel.models._difficulty`), around ``a_w`` shifted in logit by the crowd's offset
+  for ``y`` (its accuracy on ``y`` against its overall accuracy, one pseudo-answer at the
+  latter);
 - where it errs on items of class ``y``, which wrong class it answers is drawn around the
   crowd's wrong answers on class ``y`` (with three or more classes): a Dirichlet prior of
   ``gamma`` pseudo-answers, read off how much more the workers' shares of wrong answers spread
@@ -86,11 +90,14 @@ class PooledPrior:
         return np.where(same, accuracy, (1.0 - accuracy) * share)
 
 
-def pooled_prior(answers: np.ndarray, *, strength: float) -> PooledPrior | None:
+def pooled_prior(
+    answers: np.ndarray, *, strength: float, difficulty: bool = False
+) -> PooledPrior | None:
     """The crowd's prior from each general unit's answer counts, or None below MIN_UNITS.
 
     ``answers[u, y, c]``: unit ``u``'s posterior count of votes ``c`` on items of class ``y``.
-    ``strength`` is the fixed prior's per class. With two classes there is one wrong answer.
+    ``strength`` is the fixed prior's per class; ``difficulty`` shifts each class's prior
+    accuracy by the crowd's offset for it. With two classes there is one wrong answer.
     """
     k = answers.shape[1]
     right = np.diagonal(answers, axis1=1, axis2=2)
@@ -111,10 +118,15 @@ def pooled_prior(answers: np.ndarray, *, strength: float) -> PooledPrior | None:
         least=k * strength,
     )
     own = (agree + alpha * crowd) / (n_u + alpha)  # each unit's overall accuracy, shrunk
+    centre = np.repeat(own[:, None], k, axis=1)  # [unit, y]: the prior's per-class accuracy
+    if difficulty:
+        by_class = (right[units].sum(axis=0) + crowd) / (total[units].sum(axis=0) + 1.0)
+        offset = _logit(np.clip(by_class, lo, hi)) - _logit(crowd)
+        centre = 1.0 / (1.0 + np.exp(-(_logit(np.clip(centre, lo, hi)) + offset)))
     seen = total[units] > 0
     per_class = np.where(seen, right[units] / np.maximum(total[units], _TINY), 0.0)
     weight = total[units][seen]
-    residual = (per_class - own[:, None])[seen]
+    residual = (per_class - centre)[seen]
     beta = _strength(
         spread=float(np.average(residual**2, weights=weight)),
         noise=crowd * (1.0 - crowd) * int(seen.sum()) / float(weight.sum()),
@@ -122,7 +134,7 @@ def pooled_prior(answers: np.ndarray, *, strength: float) -> PooledPrior | None:
         least=strength,
     )
     mean = np.full(total.shape, crowd)
-    mean[units] = np.clip(own, lo, hi)[:, None]
+    mean[units] = np.clip(centre, lo, hi)
     errors, gamma = (1.0 - np.eye(k)) / (k - 1), strength
     if k > 2:
         errors, gamma = _error_prior(answers[units], strength=strength)
@@ -156,6 +168,10 @@ def _error_prior(answers: np.ndarray, *, strength: float) -> tuple[np.ndarray, f
         return crowd, MAX_STRENGTH
     rho = (spread - noise) / max(signal - noise, _TINY)
     return crowd, float(np.clip(1.0 / rho - 1.0, strength, MAX_STRENGTH))
+
+
+def _logit(p: np.ndarray | float) -> np.ndarray:
+    return np.log(p) - np.log1p(-np.asarray(p))
 
 
 def _ratio(num: np.ndarray, den: np.ndarray, empty: np.ndarray | float) -> np.ndarray:
