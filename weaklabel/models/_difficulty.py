@@ -54,11 +54,10 @@ def with_class_difficulty(
 ) -> tuple[Fit, tuple[float, float] | None]:
     """The fit with per-class offsets in the crowd prior if they pass the test, else ``fit``.
 
-    ``step`` is the EM map and ``log_joint(q)`` that of each row and class after the
-    M-step on ``q``; ``weights`` those of the rows without gold, which come first. The second
-    EM gets the steps ``fit`` left of ``max_iter``. Returns the
-    fit kept and ``(log-likelihood gain, gain needed)``, or None when there is no learned crowd
-    prior to test.
+    ``step`` is the EM map and ``log_joint(q)`` the log joint of each row and class after the
+    M-step on ``q``; ``weights`` are those of the rows without gold, which come first. The second
+    EM gets the steps ``fit`` left of ``max_iter``. Returns the fit kept and ``(log-likelihood
+    gain, gain needed)``, or None when there is no learned crowd prior to test.
     """
     if em.pooled is None:
         return fit, None
