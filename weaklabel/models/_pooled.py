@@ -42,6 +42,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.special import expit, logit
 
 __all__ = ["MIN_UNITS", "PooledPrior", "pooled_prior"]
 
@@ -121,8 +122,8 @@ def pooled_prior(
     centre = np.repeat(own[:, None], k, axis=1)  # [unit, y]: the prior's per-class accuracy
     if difficulty:
         by_class = (right[units].sum(axis=0) + crowd) / (total[units].sum(axis=0) + 1.0)
-        offset = _logit(np.clip(by_class, lo, hi)) - _logit(crowd)
-        centre = 1.0 / (1.0 + np.exp(-(_logit(np.clip(centre, lo, hi)) + offset)))
+        offset = logit(np.clip(by_class, lo, hi)) - logit(crowd)
+        centre = expit(logit(np.clip(centre, lo, hi)) + offset)
     seen = total[units] > 0
     per_class = np.where(seen, right[units] / np.maximum(total[units], _TINY), 0.0)
     weight = total[units][seen]
@@ -168,10 +169,6 @@ def _error_prior(answers: np.ndarray, *, strength: float) -> tuple[np.ndarray, f
         return crowd, MAX_STRENGTH
     rho = (spread - noise) / max(signal - noise, _TINY)
     return crowd, float(np.clip(1.0 / rho - 1.0, strength, MAX_STRENGTH))
-
-
-def _logit(p: np.ndarray | float) -> np.ndarray:
-    return np.log(p) - np.log1p(-np.asarray(p))
 
 
 def _ratio(num: np.ndarray, den: np.ndarray, empty: np.ndarray | float) -> np.ndarray:
