@@ -9,6 +9,7 @@ import scipy.sparse as sp
 from tqdm.auto import tqdm
 
 from weaklabel._votes.matrix import VoteMatrix
+from weaklabel.models._offpole import applies, off_pole_factor
 from weaklabel.models._pooled import PooledPrior, pooled_prior
 from weaklabel.models._units import Units, prior_confusion
 
@@ -65,6 +66,8 @@ class EM:
         self.same = shares >= 1.0  # [pattern, y]: the pattern is one vote for y
         self.pooled: PooledPrior | None = None
         self.difficulty = False  # the crowd prior's class offsets (_difficulty)
+        # the one-sided LFs' off-pole class factor (_offpole)
+        self.class_spread = applies(units.pole, unit_fired, k)
         self.right = np.zeros((units.n_units, k))
 
     def m_step(self, wq: np.ndarray, totals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -92,8 +95,9 @@ class EM:
                 fired_other + 0.5 * n_pat
             )
             log_pole = np.log(np.maximum(r * theta_pole, FLOOR))
-            log_other = np.minimum(np.log(np.maximum(e * theta_other, FLOOR)), log_pole)
-            block = np.repeat(log_other[:, None], k, axis=1)
+            spread = self.off_pole_spread(per_unit, e, u, c, totals)  # [pattern, y]
+            log_other = np.log(np.maximum((e * theta_other)[:, None] * spread, FLOOR))
+            block = np.minimum(log_other, log_pole[:, None])
             block[np.arange(len(c)), c] = log_pole
             weights[one] = block
         # general units: Dawid-Skene confusion over the unit's patterns
@@ -116,6 +120,22 @@ class EM:
                 np.maximum((counts[gen] + s * self.general_prior[gen]) / denom, FLOOR)
             )
         return weights, self.silence(weights)
+
+    def off_pole_spread(
+        self, per_unit: np.ndarray, e: np.ndarray, u: np.ndarray, c: np.ndarray, totals: np.ndarray
+    ) -> np.ndarray:
+        """``[pattern, y]``: the class factor of the one-sided patterns' off-pole rates
+        (:mod:`weaklabel.models._offpole`; all 1 when ``self.class_spread`` is off). ``e`` is
+        each pattern's unit's off-pole rate, ``u`` its unit and ``c`` its pole."""
+        if not self.class_spread:
+            return np.ones((len(u), self.k))
+        units, first = np.unique(u, return_index=True)
+        poles = c[first]
+        fired = per_unit[units].copy()
+        expected = e[first, None] * totals[None, :]
+        fired[np.arange(len(units)), poles] = expected[np.arange(len(units)), poles] = 0.0
+        factor = off_pole_factor(fired, expected, poles)
+        return factor[np.searchsorted(units, u)]
 
     def held_out_rates(
         self, p: np.ndarray, own: np.ndarray, counts: np.ndarray, unit_counts: np.ndarray

@@ -122,10 +122,14 @@ def per_lf_fit(
     # The rows without votes start at the voted rows' class shares, as Dawid-Skene's do: from a
     # uniform start EM let a class whose LFs fire least take them all (sms 0.354, spouse 0.163).
     start = np.vstack([q, (weights @ q) / max(float(weights.sum()), FLOOR)])
-    post, n_iter, converged = accelerated_fixed_point(
-        em_step, start, max_iter=model.max_iter, tol=model.tol, progress=model.progress
-    )
-    pattern_w, silence_w, prior, pi, fire = parameters(all_weights[:, None] * post)
+    spread, em.class_spread = em.class_spread, False  # the class-silence fit's (_offpole)
+    try:
+        post, n_iter, converged = accelerated_fixed_point(
+            em_step, start, max_iter=model.max_iter, tol=model.tol, progress=model.progress
+        )
+        pattern_w, silence_w, prior, pi, fire = parameters(all_weights[:, None] * post)
+    finally:
+        em.class_spread = spread
     fit = LFSilence(
         q=post[:n],
         pattern_weights=pattern_w,
