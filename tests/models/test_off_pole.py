@@ -5,6 +5,7 @@ import pytest
 
 import weaklabel.models._em as em_module
 from weaklabel import VoteMatrix
+from weaklabel.analysis import expected_calibration_error
 from weaklabel.datasets import make_keyword_votes, make_one_sided_votes
 from weaklabel.models import LabelModel
 from weaklabel.models._offpole import (
@@ -28,22 +29,11 @@ def _split(n_fit, n_rows, random_state):
     return fit, test, truth[n_fit:]
 
 
-def _ece(proba, truth, bins=15):
-    confidence = proba.max(axis=1)
-    right = proba.argmax(axis=1) == truth
-    which = np.minimum((confidence * bins).astype(int), bins - 1)
-    gaps = [
-        abs(confidence[which == b].mean() - right[which == b].mean()) * (which == b).sum()
-        for b in range(bins)
-        if (which == b).any()
-    ]
-    return float(sum(gaps) / len(truth))
-
-
 def _scores(fit, test, truth):
     model = LabelModel(fit.cardinality, progress=False, random_state=0).fit(fit)
     proba = np.asarray(model.predict_proba(test))
-    return float((proba.argmax(axis=1) == truth).mean()), _ece(proba, truth)
+    ece = expected_calibration_error(proba, truth, model=model)
+    return float((model.predict(test) == truth).mean()), ece
 
 
 def test_keyword_suites_gain_from_the_class_factor(monkeypatch):
