@@ -17,8 +17,8 @@ out the counts of its own class's units: keywords of one class stray together (t
 of a class fire on the same rows), and with their counts in, a class's rows that EM gave another
 class made that class look prone to them, which gave it more of those rows (synthetic keywords:
 calibration error 0.025 -> 0.074 leaving out only the unit's own counts, 0.040 leaving out its
-class's; accuracy 0.916 -> 0.936 and 0.932). With two classes there is one
-off-pole class and the factor is 1.
+class's; accuracy 0.916 -> 0.936 and 0.932). With two classes there is one off-pole class and
+the factor is 1.
 
 The factor is for suites of one-sided LFs, and needs several of them to estimate it: at least
 ``MIN_UNITS`` one-sided units, ``MIN_PER_CLASS`` on every class (with a class of one LF, that
