@@ -11,6 +11,8 @@ import pytest
 from weaklabel import DataError, VoteMatrix
 from weaklabel.datasets import make_dependent_votes, make_keyword_votes, make_one_sided_votes
 from weaklabel.models import LabelModel, MajorityVote
+from weaklabel.models import _silence as silence_module
+from weaklabel.models._silence import pooled_misfit
 
 
 def _accuracy(model, votes, truth) -> float:
@@ -219,3 +221,43 @@ def test_the_per_lf_fit_keeps_the_rows_without_votes_in_their_class(seed):
     assert model.unvoted_proba_.argmax() == 0
     majority = MajorityVote().fit(votes).predict(votes)
     assert (model.predict(votes) == truth).mean() > (majority == truth).mean()
+
+
+BALANCE_10 = np.array([0.2365, 0.1591, 0.1263, 0.1188, 0.0836, 0.0804, 0.0665, 0.0574, 0.0425])
+BALANCE_10 = np.append(BALANCE_10, 1.0 - BALANCE_10.sum())
+
+
+def test_keywords_that_exclude_each_other_keep_the_class_silence(monkeypatch):
+    # one specific keyword per row, beside broad keywords that fire as side mentions: the pairs
+    # frequent enough to test one by one are the broad-specific ones, which pass; the specific
+    # ones never fire together, which only the pooled rare pairs show
+    votes, truth = make_keyword_votes(
+        6000,
+        cardinality=10,
+        n_lfs=108,
+        accuracy=(0.66, 0.98),
+        broad_classes=3,
+        broad_variants=1,
+        broad_recall=0.48,
+        side_mentions=0.26,
+        class_balance=BALANCE_10,
+        random_state=7,
+    )
+    fit, test, gold = votes[range(3000)], votes[range(3000, 6000)], truth[3000:]
+    model = LabelModel(10, progress=False).fit(fit)
+    assert model.silence_ == "class"
+    majority = _accuracy(MajorityVote(10).fit(fit), test, gold)
+    assert _accuracy(model, test, gold) > majority + 0.1
+    monkeypatch.setattr(silence_module, "pooled_misfit", lambda *args, **kwargs: False)
+    naive = LabelModel(10, progress=False).fit(fit)  # what the pairs alone let through
+    assert naive.silence_ == "lf"
+    assert _accuracy(naive, test, gold) < majority
+
+
+def test_the_pooled_rare_pairs_veto_only_a_clear_misfit():
+    expected = np.full(200, 2.0)  # 400 co-fires expected in all, every pair too rare to test
+    assert pooled_misfit(np.full(200, 0.7), expected, scale=1.0)  # one keyword per row
+    assert not pooled_misfit(np.full(200, 1.8), expected, scale=1.0)  # 360: within chance
+    assert not pooled_misfit(np.full(200, 0.7), expected, scale=0.01)  # as if on few rows
+    frequent = np.full(200, 50.0)  # pairs tested one by one do not count here
+    assert not pooled_misfit(np.zeros(200), frequent, scale=1.0)
