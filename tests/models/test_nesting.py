@@ -105,7 +105,7 @@ def test_the_broad_lfs_vote_is_dropped_where_the_narrow_one_votes():
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_an_exception_inside_a_broad_lf_of_another_class_is_read_as_right(seed):
     votes, _, exception = exception_votes(5000, seed)
-    model, blind = fit(votes), fit(votes, drop_nested=False)
+    model, blind = fit(votes), fit(votes, drop_nested=False, silence="lf")
     assert [2, 0] in model.nested_.tolist() and [2, 1] in model.nested_.tolist()
     assert blind.nested_.shape == (0, 2)
     # independence given the class reads the broad LFs' votes as the truth there
@@ -113,6 +113,11 @@ def test_an_exception_inside_a_broad_lf_of_another_class_is_read_as_right(seed):
     assert blind.lf_accuracies_[2] < 0.5
     assert (model.predict(votes)[exception] == 3).mean() > 0.95
     assert model.lf_accuracies_[2] > 0.95
+    # with the nested votes kept, the independence test sees them (the pairs too rare to test
+    # one by one fire together more often than independence says) and keeps the class-level silence
+    kept = fit(votes, drop_nested=False)
+    assert kept.silence_ == "class"
+    assert (kept.predict(votes)[exception] == 3).mean() > 0.95
 
 
 def test_without_nested_pairs_the_model_is_unchanged():

@@ -307,14 +307,14 @@ class LabelModel(LabelModelState, EmissionsMixin, BaseLabelModel):
         shares = patterns.vote_shares(units)
         q = initial_posteriors(sample, k, init=self.init, random_state=self.random_state)
         q[clamp[0]] = clamp[1]
-        em = EM(self, units, patterns.unit_of_pattern, shares, indicator, weights)
+        n = len(weights) - len(clamp[0])  # the unlabeled rows come first
+        em = EM(self, units, patterns.unit_of_pattern, shares, indicator, weights, unlabeled=n)
         self.silence_, self.difficulty_test_ = "class", None
         lf, self.silence_test_ = per_lf_fit(self, em, q, weights, clamp, balance, unvoted_rows)
         if lf is not None:
             self._take_lf_silence(lf, patterns, units, sample, weights)
             self._warn_unconverged()
             return
-        n = len(weights) - len(clamp[0])  # the unlabeled rows come first
         pi_strength = self.balance_prior * em.weak_weight / k
 
         def log_joint(current: np.ndarray) -> np.ndarray:  # [row, y], after an M-step on current

@@ -19,11 +19,11 @@ keyword suites 48-81% do (youtube, sms, trec). The fit stands when at least ``MI
 can be tested and at most ``MAX_REJECTED`` of them reject, and the pairs too rare to test one by
 one fire together, in all, about as often as the fit says (:func:`pooled_misfit`: keywords that
 exclude each other, one per row, pass the pairs that can be tested and fail this); otherwise the
-class-level silence is fitted as before. With fewer one-sided LFs than make ``MIN_PAIRS`` pairs, the per-LF fit is not
-even tried. The test asks whether a misfit would show on ``TEST_ROWS`` rows, not on all of them:
-no model of real votes holds exactly, and on a million rows even the true model's form (100
-independent LFs, fitted by EM on a sample) is rejected by 56% of the pairs, against 5% on
-100,000.
+class-level silence is fitted as before. With fewer one-sided LFs than make ``MIN_PAIRS``
+pairs, the per-LF fit is not even tried. The test asks whether a misfit would show on
+``TEST_ROWS`` rows, not on all of them: no model of real votes holds exactly, and on a million
+rows even the true model's form (100 independent LFs, fitted by EM on a sample) is rejected by
+56% of the pairs, against 5% on 100,000.
 
 Under per-LF silence a row's log-likelihood is the sum over its fired units of
 ``log P(pattern | y) - log P(unit silent | y)``, plus the sum over every one-sided unit of
