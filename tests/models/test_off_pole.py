@@ -116,3 +116,19 @@ def test_classes_whose_rows_draw_stray_votes_get_more_of_them(seen):
     factor = off_pole_factor(fired, expected, poles)
     units_of_0 = poles == 0
     assert ((factor[units_of_0, 2] > factor[units_of_0, 1]) == (seen > 1)).all()
+
+
+def test_the_factor_is_read_off_the_rows_without_gold(monkeypatch):
+    votes, truth = make_keyword_votes(2000, random_state=0)
+    gold = np.full(votes.n_rows, -1)
+    gold[:100] = truth[:100]  # weighing ten times the other rows together
+    seen = []
+
+    def spy(fired, expected, poles):
+        seen.append(float(fired.sum()))
+        return off_pole_factor(fired, expected, poles)
+
+    monkeypatch.setattr(em_module, "off_pole_factor", spy)
+    LabelModel(9, progress=False, gold_weight=10.0).fit(votes, gold=gold)
+    # off-pole fires on the 1,900 unlabeled rows can be no more than their votes
+    assert 0 < max(seen) <= float((votes.to_dense()[100:] >= 0).sum())
