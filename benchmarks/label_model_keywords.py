@@ -34,8 +34,8 @@ from typing import Any
 
 import numpy as np
 from harness.results import parse_args, write_results
-from harness.scoring import calibration_error, expected_accuracy
-from harness.tables import print_scores, render
+from harness.scoring import scores
+from harness.tables import family_table, print_scores
 
 from weaklabel import VoteMatrix
 from weaklabel.datasets import make_keyword_votes
@@ -43,7 +43,6 @@ from weaklabel.models import DawidSkene, LabelModel, MajorityVote
 
 SMOKE = {"configs": 3, "rows": 2000}
 MODELS = ("LabelModel", "MajorityVote", "DawidSkene")
-SLACK = 0.005  # "below" means more than half a point below
 
 
 def draw_config(seed: int) -> tuple[dict[str, Any], int]:
@@ -90,36 +89,8 @@ def run_config(seed: int, rows: int) -> dict[str, Any]:
         "broad_classes": config["broad_classes"],
         "fit_rows": fit_rows,
         "votes_per_row": float((dense >= 0).sum(axis=1).mean()),
-        "scores": {
-            name: {
-                "accuracy": expected_accuracy(p, gold),
-                "ece": calibration_error(p, gold, bins=15, covered=covered),
-            }
-            for name, p in probs.items()
-        },
+        "scores": scores(probs, gold, covered),
     }
-
-
-def summary(results: list[dict[str, Any]], markdown: bool) -> str:
-    rows = []
-    for family in ["all", *sorted({r["family"] for r in results})]:
-        chosen = [r for r in results if family in ("all", r["family"])]
-        cells = [family, str(len(chosen))]
-        for name in MODELS:
-            scores = [r["scores"][name] for r in chosen]
-            accuracy = np.mean([s["accuracy"] for s in scores])
-            cells.append(f"{accuracy:.3f} / {np.mean([s['ece'] for s in scores]):.3f}")
-        ours, mv, ds = (
-            np.array([r["scores"][name]["accuracy"] for r in chosen]) for name in MODELS
-        )
-        cells += [
-            str(int((ours < mv - SLACK).sum())),
-            str(int((ours < np.maximum(mv, ds) - SLACK).sum())),
-        ]
-        rows.append(cells)
-    headers = ["suites", "n", *[f"{m} acc / ECE" for m in MODELS]]
-    headers += ["LabelModel < MV - 0.5", "LabelModel < best - 0.5"]
-    return render(headers, rows, markdown=markdown, text_columns=1)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -138,7 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"fit rows={result['fit_rows']} votes/row={result['votes_per_row']:.2f}",
             result["scores"],
         )
-    print(summary(results, args.markdown))
+    print(family_table(results, MODELS, label="suites", markdown=args.markdown))
     write_results("label_model_keywords", results, smoke=args.smoke)
     return 0
 

@@ -36,8 +36,8 @@ from typing import Any
 
 import numpy as np
 from harness.results import parse_args, write_results
-from harness.scoring import calibration_error, expected_accuracy
-from harness.tables import print_scores, render
+from harness.scoring import scores
+from harness.tables import family_table, print_scores
 
 from weaklabel import VoteMatrix
 from weaklabel.datasets import make_dependent_votes
@@ -46,7 +46,6 @@ from weaklabel.models import DawidSkene, LabelModel, MajorityVote
 
 SMOKE = {"configs": 3, "rows": 1000}
 MODELS = ("LabelModel", "MajorityVote", "DawidSkene", "oracle")
-SLACK = 0.005  # "below" means more than half a point below
 
 
 def draw_config(seed: int) -> dict[str, Any]:
@@ -138,42 +137,8 @@ def run_config(seed: int, rows: int) -> dict[str, Any]:
         "copies": len(config["dependencies"]),
         "balance": sorted(config["class_balance"].round(2).tolist(), reverse=True),
         "votes_per_row": float((dense >= 0).sum(axis=1).mean()),
-        "scores": {
-            name: {
-                "accuracy": expected_accuracy(p, gold),
-                "ece": calibration_error(p, gold, bins=15, covered=covered),
-            }
-            for name, p in probs.items()
-        },
+        "scores": scores(probs, gold, covered),
     }
-
-
-def summary(results: list[dict[str, Any]], markdown: bool) -> str:
-    families = ["all", *sorted({r["family"] for r in results})]
-    rows = []
-    for family in families:
-        chosen = [r for r in results if family in ("all", r["family"])]
-        cells = [family, str(len(chosen))]
-        for name in MODELS:
-            scored = [r["scores"][name] for r in chosen if name in r["scores"]]
-            cells.append(
-                f"{np.mean([s['accuracy'] for s in scored]):.3f} / "
-                f"{np.mean([s['ece'] for s in scored]):.3f}"
-                + ("" if len(scored) == len(chosen) else f" ({len(scored)})")
-                if scored
-                else "n/a"
-            )
-        ours = np.array([r["scores"]["LabelModel"]["accuracy"] for r in chosen])
-        mv = np.array([r["scores"]["MajorityVote"]["accuracy"] for r in chosen])
-        ds = np.array([r["scores"]["DawidSkene"]["accuracy"] for r in chosen])
-        cells += [
-            str(int((ours < mv - SLACK).sum())),
-            str(int((ours < np.maximum(mv, ds) - SLACK).sum())),
-        ]
-        rows.append(cells)
-    headers = ["configurations", "n", *[f"{m} acc / ECE" for m in MODELS]]
-    headers += ["LabelModel < MV - 0.5", "LabelModel < best - 0.5"]
-    return render(headers, rows, markdown=markdown, text_columns=1)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -192,7 +157,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"balance={result['balance']} votes/row={result['votes_per_row']:.2f}",
             result["scores"],
         )
-    print(summary(results, args.markdown))
+    print(family_table(results, MODELS, label="configurations", markdown=args.markdown))
     write_results("label_model_sweep", results, smoke=args.smoke)
     return 0
 

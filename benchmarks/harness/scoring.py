@@ -12,6 +12,8 @@ random is right half the time, whatever the class order.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
 __all__ = [
@@ -23,6 +25,7 @@ __all__ = [
     "expected_accuracy",
     "positive_f1",
     "reliability",
+    "scores",
     "tied",
 ]
 
@@ -88,6 +91,20 @@ def calibration_error(
     whether it is right (credit under a random tie-break), in ``bins`` equal-width bins of that
     probability; over the ``covered`` rows only when given."""
     return ece_of_bins(calibration_bins(probs, gold, bins=bins, covered=covered))
+
+
+def scores(
+    probs: Mapping[str, np.ndarray], gold: np.ndarray, covered: np.ndarray
+) -> dict[str, dict[str, float]]:
+    """Each model's accuracy on all rows (``expected_accuracy``) and ECE of the top class in 15
+    bins on the ``covered`` rows, as the label-model sweeps report them."""
+    return {
+        name: {
+            "accuracy": expected_accuracy(p, gold),
+            "ece": calibration_error(p, gold, bins=15, covered=covered),
+        }
+        for name, p in probs.items()
+    }
 
 
 def reliability(sums: np.ndarray) -> list[dict[str, float | int | None]]:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping, Sequence
+from typing import Any
 
-__all__ = ["print_scores", "ratio", "render", "speed"]
+import numpy as np
+
+__all__ = ["family_table", "print_scores", "ratio", "render", "speed"]
 
 
 def render(
@@ -61,3 +64,42 @@ def print_scores(label: str, scores: Mapping[str, Mapping[str, float]]) -> None:
     """One progress line on stderr: ``label`` then each model's ``accuracy/ece``."""
     shown = "  ".join(f"{name} {s['accuracy']:.3f}/{s['ece']:.3f}" for name, s in scores.items())
     print(f"{label}  {shown}", file=sys.stderr, flush=True)
+
+
+def family_table(
+    results: Sequence[Mapping[str, Any]],
+    models: Sequence[str],
+    *,
+    label: str,
+    markdown: bool,
+    slack: float = 0.005,
+) -> str:
+    """Mean accuracy / ECE of each model over all the sets and per ``family``, and how often
+    LabelModel is more than ``slack`` below MajorityVote, and below the better of MajorityVote
+    and DawidSkene. Each result holds ``family`` and ``scores[model]`` (``accuracy``, ``ece``); a
+    model missing from some sets shows how many it was scored on."""
+    rows = []
+    for family in ["all", *sorted({r["family"] for r in results})]:
+        chosen = [r for r in results if family in ("all", r["family"])]
+        cells = [family, str(len(chosen))]
+        for name in models:
+            scored = [r["scores"][name] for r in chosen if name in r["scores"]]
+            cells.append(
+                f"{np.mean([s['accuracy'] for s in scored]):.3f} / "
+                f"{np.mean([s['ece'] for s in scored]):.3f}"
+                + ("" if len(scored) == len(chosen) else f" ({len(scored)})")
+                if scored
+                else "n/a"
+            )
+        ours, mv, ds = (
+            np.array([r["scores"][name]["accuracy"] for r in chosen])
+            for name in ("LabelModel", "MajorityVote", "DawidSkene")
+        )
+        cells += [
+            str(int((ours < mv - slack).sum())),
+            str(int((ours < np.maximum(mv, ds) - slack).sum())),
+        ]
+        rows.append(cells)
+    headers = [label, "n", *[f"{m} acc / ECE" for m in models]]
+    headers += ["LabelModel < MV - 0.5", "LabelModel < best - 0.5"]
+    return render(headers, rows, markdown=markdown, text_columns=1)
