@@ -11,7 +11,8 @@ from weaklabel import VoteMatrix
 from weaklabel.analysis import expected_calibration_error
 from weaklabel.datasets import make_crowd_votes
 from weaklabel.models import LabelModel, MajorityVote, _pooled
-from weaklabel.models._em import EM, initial_posteriors
+from weaklabel.models._em import EM
+from weaklabel.models._starts import majority_start
 from weaklabel.models._pooled import MAX_STRENGTH, MIN_UNITS, pooled_prior
 from weaklabel.models._units import make_units
 
@@ -211,7 +212,7 @@ def _one_m_step(votes: VoteMatrix) -> tuple[EM, np.ndarray, np.ndarray]:
         model, units, patterns.unit_of_pattern, patterns.vote_shares(units),
         patterns.indicator, np.ones(votes.n_rows),
     )  # fmt: skip
-    q = initial_posteriors(votes, k, init="majority", random_state=0)
+    q = majority_start(votes, k)
     pattern_weights, _ = em.m_step(q, q.sum(axis=0))
     return em, q, pattern_weights
 

@@ -8,7 +8,6 @@ import numpy as np
 import scipy.sparse as sp
 from tqdm.auto import tqdm
 
-from weaklabel._votes.matrix import VoteMatrix
 from weaklabel.models._offpole import applies, off_pole_factor
 from weaklabel.models._pooled import PooledPrior, pooled_prior
 from weaklabel.models._units import Units, prior_confusion
@@ -16,7 +15,7 @@ from weaklabel.models._units import Units, prior_confusion
 if TYPE_CHECKING:
     from weaklabel.models._label_model import LabelModel
 
-__all__ = ["EM", "FLOOR", "MAX_STALLED", "accelerated_fixed_point", "initial_posteriors"]
+__all__ = ["EM", "FLOOR", "MAX_STALLED", "accelerated_fixed_point"]
 
 #: smallest probability a rate may take before its log
 FLOOR = 1e-9
@@ -197,22 +196,6 @@ class EM:
         fire = np.zeros((self.units.n_units, self.k))
         np.add.at(fire, self.unit, np.exp(weights))
         return fire
-
-
-def initial_posteriors(
-    sample: VoteMatrix, k: int, *, init: str, random_state: int | None
-) -> np.ndarray:
-    """Where EM starts: each row's majority-vote shares (uniform without votes), or for
-    ``init="moments"`` the method-of-moments posteriors (:class:`MomentsModel`)."""
-    if init == "moments":
-        from weaklabel.models._moments import MomentsModel
-
-        return MomentsModel(k, random_state=random_state).fit(sample).predict_proba(sample)
-    counts = np.zeros((sample.n_rows, k))
-    observed = sample.class_counts()
-    counts[:, : observed.shape[1]] = observed[:, :k]
-    totals = counts.sum(axis=1, keepdims=True)
-    return np.where(totals > 0, counts / np.maximum(totals, 1.0), 1.0 / k)
 
 
 def accelerated_fixed_point(

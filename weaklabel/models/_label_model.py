@@ -17,13 +17,14 @@ from weaklabel.exceptions import ConvergenceWarning
 from weaklabel.models._auto_dependencies import learned_graph
 from weaklabel.models._base import CHANCE, BaseLabelModel
 from weaklabel.models._difficulty import with_class_difficulty
-from weaklabel.models._em import EM, accelerated_fixed_point, initial_posteriors
+from weaklabel.models._em import EM, accelerated_fixed_point
 from weaklabel.models._emissions import EmissionsMixin
 from weaklabel.models._gold_weight import auto_gold_weight
 from weaklabel.models._label_model_state import LabelModelState
 from weaklabel.models._nesting import drop_nested, without_nested
 from weaklabel.models._sample import dask_fit_sample, fit_rows
 from weaklabel.models._silence import SILENCE_MODES, LFSilence, per_lf_fit
+from weaklabel.models._starts import START_MODES, fit_from_starts
 from weaklabel.models._temperature import vote_temperature
 from weaklabel.models._units import Patterns, Units, lf_poles, make_units
 from weaklabel.models._unvoted import unvoted_proba, voted_balance
@@ -95,9 +96,11 @@ class LabelModel(LabelModelState, EmissionsMixin, BaseLabelModel):
     gold_weight : "auto" or float
         Total weight of the gold rows relative to the unlabeled rows, each gold row weighing at
         least one row (0: exactly one); ``"auto"`` chooses it by cross-validation (see above).
-    init : {"majority", "moments"}
+    init : {"auto", "majority", "moments"}
         Start EM from majority vote, or from the method-of-moments estimate
-        (:class:`~weaklabel.models.MomentsModel`).
+        (:class:`~weaklabel.models.MomentsModel`); ``"auto"``: from majority vote, and where the
+        moments estimate labels more than 2% of the rows otherwise, from it too, keeping the fit
+        under which the votes are likelier (:mod:`~weaklabel.models._starts`).
     max_fit_rows : int or None
         Rows with the same votes are fitted once, with a weight; past ``max_fit_rows`` distinct
         rows, EM runs on a seeded sample of that many (None: all). On Dask votes the rows are
@@ -181,7 +184,7 @@ class LabelModel(LabelModelState, EmissionsMixin, BaseLabelModel):
         "prior_strength": [Interval(float, 0, None)],
         "balance_prior": [Interval(float, 0, None)],
         "gold_weight": [Options(("auto",)), Interval(float, 0, None)],
-        "init": [Options(("majority", "moments"))],
+        "init": [Options(START_MODES)],
         "max_fit_rows": [Interval(int, 1, None), None],
         "temper": [Boolean()],
         "label_noise": [Interval(float, 0, 1, closed="left")],
@@ -201,7 +204,7 @@ class LabelModel(LabelModelState, EmissionsMixin, BaseLabelModel):
         prior_strength: float = 3.0,
         balance_prior: float = 10.0,
         gold_weight: float | str = "auto",
-        init: str = "majority",
+        init: str = "auto",
         max_fit_rows: int | None = 100_000,
         temper: bool = True,
         label_noise: float = 0.05,
@@ -262,7 +265,7 @@ class LabelModel(LabelModelState, EmissionsMixin, BaseLabelModel):
         if gold is not None:  # the gold rows' weight
             sample, weights, clamp, unvoted = rows(gold_weight=weight)
             sample = drop_nested(sample, self.nested_)
-        self._fit_sample(units, sample, weights, clamp, balance, unvoted)
+        self._fit_starts(units, sample, weights, clamp, balance, unvoted)
         self.gold_weight_ = weight
 
     def _fit_dask(
@@ -283,12 +286,29 @@ class LabelModel(LabelModelState, EmissionsMixin, BaseLabelModel):
         units = make_units(
             votes, dependencies, cardinality=self.cardinality, owner=owner, poles=poles
         )
-        self._fit_sample(units, sample, weights, clamp, balance, unvoted)
+        self._fit_starts(units, sample, weights, clamp, balance, unvoted)
 
     def _fit_bytes(self, n_rows: int, n_lfs: int) -> float:
         rows = n_rows if self.max_fit_rows is None else min(n_rows, self.max_fit_rows)
         k = float(self.cardinality)
         return 8.0 * (6 * rows * k + 4 * n_lfs * k * k)
+
+    def _fit_starts(
+        self,
+        units: Units,
+        sample: VoteMatrix,
+        weights: np.ndarray,
+        clamp: tuple[np.ndarray, np.ndarray],
+        balance: np.ndarray | None,
+        unvoted_rows: float,
+    ) -> None:
+        """EM from ``init``'s start or starts (:mod:`weaklabel.models._starts`)."""
+        fit = functools.partial(
+            self._fit_sample, units, sample, weights, clamp, balance, unvoted_rows
+        )
+        unlabeled = np.where(np.arange(len(weights)) < len(weights) - len(clamp[0]), weights, 0.0)
+        fit_from_starts(self, fit, sample, unlabeled, unvoted_rows)
+        self._warn_unconverged()
 
     def _fit_sample(
         self,
@@ -298,14 +318,16 @@ class LabelModel(LabelModelState, EmissionsMixin, BaseLabelModel):
         clamp: tuple[np.ndarray, np.ndarray],
         balance: np.ndarray | None,
         unvoted_rows: float,
+        start: np.ndarray,
     ) -> None:
-        """EM on ``sample``'s rows, each standing for ``weights`` rows, then ``unvoted_rows``."""
+        """EM on ``sample``'s rows, each standing for ``weights`` rows, then ``unvoted_rows``,
+        from the posteriors ``start``."""
         k = self.cardinality
         patterns = units.patterns(sample)
         indicator = patterns.indicator
         silent = patterns.group_silent.astype(np.float64)
         shares = patterns.vote_shares(units)
-        q = initial_posteriors(sample, k, init=self.init, random_state=self.random_state)
+        q = start.copy()
         q[clamp[0]] = clamp[1]
         n = len(weights) - len(clamp[0])  # the unlabeled rows come first
         em = EM(self, units, patterns.unit_of_pattern, shares, indicator, weights, unlabeled=n)
@@ -313,7 +335,6 @@ class LabelModel(LabelModelState, EmissionsMixin, BaseLabelModel):
         lf, self.silence_test_ = per_lf_fit(self, em, q, weights, clamp, balance, unvoted_rows)
         if lf is not None:
             self._take_lf_silence(lf, patterns, units, sample, weights)
-            self._warn_unconverged()
             return
         pi_strength = self.balance_prior * em.weak_weight / k
 
@@ -335,7 +356,6 @@ class LabelModel(LabelModelState, EmissionsMixin, BaseLabelModel):
         (q, self.n_iter_, self.converged_), self.difficulty_test_ = with_class_difficulty(
             em, em_step, log_joint, fit, weights[:n], max_iter=self.max_iter, tol=self.tol
         )
-        self._warn_unconverged()
         wq = weights[:, None] * q
         totals = wq.sum(axis=0)
         self.class_balance_ = (
@@ -370,30 +390,6 @@ class LabelModel(LabelModelState, EmissionsMixin, BaseLabelModel):
                 ConvergenceWarning,
                 stacklevel=4,
             )
-
-    # -- predict ----------------------------------------------------------------------------------
-
-    def _proba(self, votes: VoteMatrix) -> np.ndarray:
-        k = self.cardinality
-        votes = drop_nested(votes, self.nested_)
-        units = self._units()
-        # one product of the one-hot votes with [vote weights | vote -> class-group map]
-        product = votes.one_hot() @ self._column_table(units, votes.n_lfs)
-        logits, fired = product[:, :k], product[:, k:] > 0
-        if not units.singletons:  # joint patterns; the table holds the unseen lone votes only
-            patterns = units.patterns(votes, vocabulary=np.asarray(self.vocabulary_))
-            logits = logits + patterns.indicator @ self.pattern_weights_
-            fired |= ~patterns.group_silent
-        silent = (~fired | (self.silence_ == "lf")).astype(np.float64)  # lf: every class's
-        logits = logits + silent @ self.silence_weights_ + np.log(self.class_balance_)
-        return self._with_noise(softmax(logits / self.temperature_, axis=1))
-
-    def _with_noise(self, proba: np.ndarray) -> np.ndarray:
-        """``proba`` (rows with votes) mixed with a uniform guess at weight ``label_noise``."""
-        return (1.0 - self.label_noise) * proba + self.label_noise / self.cardinality
-
-    def _unvoted_proba(self) -> np.ndarray:
-        return self.unvoted_proba_
 
 
 def _normalise(x: np.ndarray) -> np.ndarray:

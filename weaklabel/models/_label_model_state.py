@@ -1,14 +1,17 @@
-"""What a fitted :class:`~weaklabel.models.LabelModel` saves, and the checks it passes on load."""
+"""What a fitted :class:`~weaklabel.models.LabelModel` saves, the checks it passes on load, and
+how it predicts from it."""
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
 import numpy as np
+from scipy.special import softmax
 
 from weaklabel._votes.matrix import VoteMatrix
 from weaklabel.models._base import BaseLabelModel
 from weaklabel.models._emissions import marginal_emissions
+from weaklabel.models._nesting import drop_nested
 from weaklabel.models._persistence import as_class_balance, check_finite, check_shapes
 from weaklabel.models._silence import SILENCE_MODES
 from weaklabel.models._temperature import check_temperature
@@ -45,7 +48,8 @@ class LabelModelState(BaseLabelModel):
     unit_poles_: np.ndarray
     vocabulary_: np.ndarray
     pattern_weights_: np.ndarray
-    prior_accuracy: float  # a parameter of LabelModel
+    prior_accuracy: float  # parameters of LabelModel
+    label_noise: float
 
     def _state_to_json(self) -> dict[str, Any]:
         nested = self.nested_.tolist()
@@ -114,3 +118,30 @@ class LabelModelState(BaseLabelModel):
             )
             cached = self.__dict__["_table_cache"] = (self.pattern_weights_, table)
         return cached[1]
+
+    # -- predict ----------------------------------------------------------------------------------
+
+    def _proba(self, votes: VoteMatrix) -> np.ndarray:
+        return self._with_noise(softmax(self._logits(votes) / self.temperature_, axis=1))
+
+    def _logits(self, votes: VoteMatrix) -> np.ndarray:
+        """``[row, y]``: log P(the row's votes, y) up to a constant per row, untempered."""
+        k = self.cardinality
+        votes = drop_nested(votes, self.nested_)
+        units = self._units()
+        # one product of the one-hot votes with [vote weights | vote -> class-group map]
+        product = votes.one_hot() @ self._column_table(units, votes.n_lfs)
+        logits, fired = product[:, :k], product[:, k:] > 0
+        if not units.singletons:  # joint patterns; the table holds the unseen lone votes only
+            patterns = units.patterns(votes, vocabulary=np.asarray(self.vocabulary_))
+            logits = logits + patterns.indicator @ self.pattern_weights_
+            fired |= ~patterns.group_silent
+        silent = (~fired | (self.silence_ == "lf")).astype(np.float64)  # lf: every class's
+        return logits + silent @ self.silence_weights_ + np.log(self.class_balance_)
+
+    def _with_noise(self, proba: np.ndarray) -> np.ndarray:
+        """``proba`` (rows with votes) mixed with a uniform guess at weight ``label_noise``."""
+        return (1.0 - self.label_noise) * proba + self.label_noise / self.cardinality
+
+    def _unvoted_proba(self) -> np.ndarray:
+        return self.unvoted_proba_
