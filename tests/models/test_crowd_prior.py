@@ -12,8 +12,8 @@ from weaklabel.analysis import expected_calibration_error
 from weaklabel.datasets import make_crowd_votes
 from weaklabel.models import LabelModel, MajorityVote, _pooled
 from weaklabel.models._em import EM
-from weaklabel.models._starts import majority_start
 from weaklabel.models._pooled import MAX_STRENGTH, MIN_UNITS, pooled_prior
+from weaklabel.models._starts import majority_start
 from weaklabel.models._units import make_units
 
 
