@@ -126,14 +126,15 @@ class VoteViews:
     def polarity(self) -> np.ndarray:
         """``(n_lfs, cardinality)`` bool: which classes each LF voted for at least once."""
         width = self._cardinality + SHIFT
-        seen = np.zeros(self.n_lfs * width, dtype=bool)
+        counts = np.zeros(self.n_lfs * width, dtype=np.int64)
         step = 1 << 22
         data, indices = self._csr.data, self._csr.indices
-        wide = self.n_lfs * width >= np.iinfo(np.int32).max
-        for a in range(0, len(data), step):
-            lfs = indices[a : a + step]
-            seen[(lfs.astype(np.int64) if wide else lfs) * width + data[a : a + step]] = True
-        return seen.reshape(self.n_lfs, width)[:, SHIFT:]
+        code_type = np.int64 if self.n_lfs * width >= np.iinfo(np.int32).max else np.int32
+        for a in range(0, len(data), step):  # a count per (LF, vote) code: no 30M-wide scatter
+            codes = indices[a : a + step].astype(code_type) * code_type(width)
+            codes += data[a : a + step]
+            counts += np.bincount(codes, minlength=len(counts))
+        return (counts > 0).reshape(self.n_lfs, width)[:, SHIFT:]
 
     def row_hashes(self) -> np.ndarray:
         """A 64-bit hash of each row's votes: rows with the same votes get the same hash.

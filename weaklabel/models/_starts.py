@@ -42,7 +42,7 @@ START_MODES = ("auto", "majority", "moments")
 DISAGREE = 0.02
 #: Most rows the moments estimate is read from, drawn by their weights from the fitted rows: its
 #: second moments need no more, and reading them is most of its cost.
-MOMENT_ROWS = 20_000
+MOMENT_ROWS = 10_000
 
 
 def fit_from_starts(
