@@ -129,9 +129,11 @@ class VoteViews:
         counts = np.zeros(self.n_lfs * width, dtype=np.int64)
         step = 1 << 22
         data, indices = self._csr.data, self._csr.indices
-        code_type = np.int64 if self.n_lfs * width >= np.iinfo(np.int32).max else np.int32
-        for a in range(0, len(data), step):  # a count per (LF, vote) code: no 30M-wide scatter
-            codes = indices[a : a + step].astype(code_type) * code_type(width)
+        wide = self.n_lfs * width >= np.iinfo(np.int32).max
+        code_type = np.dtype(np.int64 if wide else np.int32)
+        for a in range(0, len(data), step):  # a count per (LF, vote) code
+            codes: np.ndarray = indices[a : a + step].astype(code_type)
+            codes *= width
             codes += data[a : a + step]
             counts += np.bincount(codes, minlength=len(counts))
         return (counts > 0).reshape(self.n_lfs, width)[:, SHIFT:]
