@@ -4,7 +4,7 @@ Usage::
 
     python benchmarks/label_model_scale.py [--rows 1000000,10000000] [--lfs 100]
         [--votes-per-row 30] [--peer-max-rows 2000000] [--no-peers] [--workdir DIR]
-        [--markdown] [--smoke]
+        [--repeat 3] [--markdown] [--smoke]
 
 For each size it draws binary votes with ``weaklabel.datasets.make_votes`` (LFs independent given
 the class, accuracies 0.55-0.9, coverage such that a row gets ``--votes-per-row`` votes on
@@ -19,8 +19,10 @@ nothing else:
   as a dense int matrix (n x m x 8 bytes: 8 GB at 10M x 100), so it is skipped above
   ``--peer-max-rows``.
 
-It prints seconds, peak MB, accuracy against the synthetic truth, and the ratio of Snorkel's time to
-weaklabel's; the figures go to ``benchmarks/results/label_model_scale.json``.
+Each system runs ``--repeat`` times (each run in a fresh process) and its fastest run by fit time
+is kept: one run's time on this shared machine varies by up to 2x (Snorkel's 1M fit has read 11 to
+25 s). It prints seconds, peak MB, accuracy against the synthetic truth, and the ratio of
+Snorkel's time to weaklabel's (fit, predict, and fit + predict); the figures go to ``benchmarks/results/label_model_scale.json``.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ from harness.synthetic import binary_votes
 from harness.tables import render
 from harness.timing import Stopwatch
 
-SMOKE = {"rows": "20000", "lfs": 20, "votes_per_row": 6.0}
+SMOKE = {"rows": "20000", "lfs": 20, "votes_per_row": 6.0, "repeat": 1}
 SNORKEL = "Snorkel LabelModel"
 Outcome = dict[str, float] | str  # the figures, or why there are none
 
@@ -103,31 +105,38 @@ def worker(config: dict[str, Any]) -> dict[str, float]:
     return {"load_s": load, "fit_s": fit, "predict_s": predict, "accuracy": accuracy}
 
 
-def run_ours(model_name: str, votes_path: Path) -> Outcome:
+def run_ours(model_name: str, votes_path: Path, repeat: int) -> Outcome:
     config = {"model": model_name, "votes": str(votes_path)}
-    result = run_isolated("label_model_scale:worker", config, votes_path.parent, best_key="fit_s")
+    result = run_isolated(
+        "label_model_scale:worker", config, votes_path.parent, repeat=repeat, best_key="fit_s"
+    )
     if "error" in result:
         return f"failed: {result['error']}"
     return {**result, "peak_mb": result["vm_hwm_mb"]}
 
 
-def run_snorkel(votes_path: Path) -> Outcome:
+def run_snorkel(votes_path: Path, repeat: int) -> Outcome:
+    """Snorkel's fastest of ``repeat`` runs (by fit time), each in a fresh process."""
     missing = missing_peers()
     if missing:
         return missing
-    run = run_label_model_peer(peer_input(votes_path), "snorkel-label-model", 0)
-    if run.probs is None:
-        return (
-            f"failed: {run.message}" if run.error.startswith("error") else f"error: {run.message}"
-        )
-    truth = np.load(votes_path.with_suffix(".truth.npy"))
-    return {
-        "load_s": float(run.meta.get("prepare_seconds", 0.0)),
-        "fit_s": run.fit_seconds,
-        "predict_s": run.predict_seconds,
-        "peak_mb": run.peak_mb,
-        "accuracy": float((run.probs.argmax(axis=1) == truth).mean()),
-    }
+    best: Outcome = "failed: no run"
+    for _ in range(max(repeat, 1)):
+        run = run_label_model_peer(peer_input(votes_path), "snorkel-label-model", 0)
+        if run.probs is None:
+            failed = run.error.startswith("error")
+            return f"failed: {run.message}" if failed else f"error: {run.message}"
+        truth = np.load(votes_path.with_suffix(".truth.npy"))
+        outcome = {
+            "load_s": float(run.meta.get("prepare_seconds", 0.0)),
+            "fit_s": run.fit_seconds,
+            "predict_s": run.predict_seconds,
+            "peak_mb": run.peak_mb,
+            "accuracy": float((run.probs.argmax(axis=1) == truth).mean()),
+        }
+        if isinstance(best, str) or outcome["fit_s"] < best["fit_s"]:
+            best = outcome
+    return best
 
 
 def report(rows: list[tuple[int, dict[str, Outcome]]], n_lfs: int, *, markdown: bool) -> str:
@@ -144,7 +153,13 @@ def report(rows: list[tuple[int, dict[str, Outcome]]], n_lfs: int, *, markdown: 
             if isinstance(snorkel, dict) and name != SNORKEL:
                 fit_ratio = snorkel["fit_s"] / max(result["fit_s"], 1e-9)
                 predict_ratio = snorkel["predict_s"] / max(result["predict_s"], 1e-9)
-                ratio = f"fit {fit_ratio:.1f}x, predict {predict_ratio:.1f}x"
+                total_ratio = (snorkel["fit_s"] + snorkel["predict_s"]) / max(
+                    result["fit_s"] + result["predict_s"], 1e-9
+                )
+                ratio = (
+                    f"fit {fit_ratio:.1f}x, predict {predict_ratio:.1f}x, "
+                    f"fit + predict {total_ratio:.1f}x"
+                )
             lines.append(
                 [
                     f"{n_rows:,} x {n_lfs}",
@@ -167,6 +182,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--peer-max-rows", type=int, default=2_000_000)
     parser.add_argument("--no-peers", action="store_true")
     parser.add_argument("--workdir", type=Path, default=None, help="where to keep the drawn votes")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs per system, the fastest kept (default 3)"
+    )
     parser.add_argument("--markdown", action="store_true")
     args = parse_args(parser, argv, SMOKE)
     workdir = args.workdir or Path(tempfile.gettempdir()) / "weaklabel-scale-bench"
@@ -176,8 +194,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{n_rows:,} rows x {args.lfs} LFs:", file=sys.stderr)
         path = make_data(n_rows, args.lfs, args.votes_per_row, workdir)
         results: dict[str, Outcome] = {
-            "weaklabel LabelModel": run_ours("label-model", path),
-            "weaklabel MajorityVote": run_ours("majority-vote", path),
+            "weaklabel LabelModel": run_ours("label-model", path, args.repeat),
+            "weaklabel MajorityVote": run_ours("majority-vote", path, args.repeat),
         }
         if args.no_peers:
             results[SNORKEL] = "skipped (--no-peers)"
@@ -185,7 +203,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             dense_gb = n_rows * args.lfs * 8 / 1e9
             results[SNORKEL] = f"skipped: needs a dense int64 vote matrix of {dense_gb:.0f} GB"
         else:
-            results[SNORKEL] = run_snorkel(path)
+            results[SNORKEL] = run_snorkel(path, args.repeat)
         rows.append((n_rows, results))
     print(report(rows, args.lfs, markdown=args.markdown))
     write_results("label_model_scale", [{"rows": n, **r} for n, r in rows], smoke=args.smoke)

@@ -145,7 +145,8 @@ class VoteViews:
         to 0.
         """
         width = self._cardinality + SHIFT
-        salt = fixed_salts(self.n_lfs * width)
+        with np.errstate(over="ignore"):  # each (LF, vote) code's term, mixed once
+            salt = fixed_salts(self.n_lfs * width) * np.uint64(0x9E3779B97F4A7C15)
         hashes = np.zeros(self.n_rows, dtype=np.uint64)
         indptr, data, indices = self._csr.indptr, self._csr.data, self._csr.indices
         rows_per_step = max(1, (1 << 22) // max(1, self.n_votes // max(self.n_rows, 1) + 1))
@@ -158,8 +159,7 @@ class VoteViews:
             local = indptr[start : stop + 1] - a
             nonempty = np.flatnonzero(np.diff(local) > 0)
             with np.errstate(over="ignore"):
-                mixed = salt[codes] * np.uint64(0x9E3779B97F4A7C15)
-                hashes[start + nonempty] = np.add.reduceat(mixed, local[nonempty])
+                hashes[start + nonempty] = np.add.reduceat(salt[codes], local[nonempty])
         return hashes
 
     def max_label(self) -> int:
