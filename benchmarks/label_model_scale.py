@@ -20,9 +20,10 @@ nothing else:
   ``--peer-max-rows``.
 
 Each system runs ``--repeat`` times (each run in a fresh process) and its fastest run by fit time
-is kept: one run's time on this shared machine varies by up to 2x (Snorkel's 1M fit has read 11 to
-25 s). It prints seconds, peak MB, accuracy against the synthetic truth, and the ratio of
-Snorkel's time to weaklabel's (fit, predict, and fit + predict); the figures go to ``benchmarks/results/label_model_scale.json``.
+is kept: one run's time on this shared machine varies by up to 3x (Snorkel's 1M fit has read 7
+to 25 s). It prints seconds, peak MB, accuracy against the synthetic truth, and the ratio of
+Snorkel's time to weaklabel's (fit, predict, and fit + predict); the figures go to
+``benchmarks/results/label_model_scale.json``.
 """
 
 from __future__ import annotations
