@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import warnings
 
 import numpy as np
 import pytest
 
 from weaklabel import DataError, VoteMatrix
 from weaklabel.datasets import make_votes
+from weaklabel.exceptions import ConvergenceWarning
 from weaklabel.models import DawidSkene, LabelModel, MajorityVote, load_model
 from weaklabel.models._gold_weight import GOLD_WEIGHTS, MIN_GOLD_FOR_CV
 
@@ -129,3 +131,16 @@ def test_the_gold_weight_is_chosen_by_cross_validation_reproducibly():
     assert first.gold_weight_ in GOLD_WEIGHTS
     assert first.gold_weight_ == second.gold_weight_
     assert np.array_equal(first.predict_proba(votes), second.predict_proba(votes))
+
+
+def test_only_the_fit_kept_warns_that_it_did_not_converge():
+    """The cross-validation's refits are internal: their convergence is not the user's concern."""
+    votes, truth = make_votes(3000, [0.9, 0.8, 0.7, 0.6], [0.5, 0.5, 0.5, 0.5], random_state=1)
+    gold = np.full(3000, -1)
+    gold[:200] = truth[:200]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model = LabelModel(max_iter=1, progress=False, random_state=0).fit(votes, gold=gold)
+    unconverged = [w for w in caught if issubclass(w.category, ConvergenceWarning)]
+    assert not model.converged_
+    assert len(unconverged) == 1

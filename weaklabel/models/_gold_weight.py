@@ -12,6 +12,7 @@ show clearly that more helps.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,7 @@ import numpy as np
 from weaklabel._core.random import check_random_state
 from weaklabel._votes.gold import UNKNOWN
 from weaklabel._votes.matrix import VoteMatrix
+from weaklabel.exceptions import ConvergenceWarning
 
 if TYPE_CHECKING:
     from weaklabel.models._label_model import LabelModel
@@ -79,9 +81,11 @@ def auto_gold_weight(
 
     def held_out_proba(weight: float, kept: np.ndarray, fold: np.ndarray) -> np.ndarray:
         params = {**model.get_params(), "gold_weight": weight, "progress": False}
-        refit = type(model)(**params).fit(
-            votes, gold=kept, class_balance=balance, dependencies=dependencies
-        )
+        with warnings.catch_warnings():  # the fit kept warns for itself; these are internal
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            refit = type(model)(**params).fit(
+                votes, gold=kept, class_balance=balance, dependencies=dependencies
+            )
         return refit.prior_proba(votes[fold])
 
     rng = check_random_state(model.random_state, owner=type(model).__name__)
