@@ -1,5 +1,5 @@
-"""LabelModel's EM starts: majority vote, the moments estimate, and ``init="auto"`` keeping the
-likelier of the two fits (weaklabel.models._starts)."""
+"""LabelModel's EM starts: majority vote, the moments estimate, Dawid-Skene for a crowd, and
+``init="auto"`` keeping the likeliest fit (weaklabel.models._starts)."""
 
 from __future__ import annotations
 
@@ -79,7 +79,8 @@ def test_a_start_named_is_the_only_one(monkeypatch):
         assert len(calls) == 1
     calls.clear()
     fitted(votes, "auto")
-    assert len(calls) == 2  # the starts disagree on more than DISAGREE of these rows
+    # the moments start disagrees on more than DISAGREE of these rows; Dawid-Skene's may too
+    assert len(calls) in (2, 3)
     assert 0.0 < DISAGREE < 0.5
 
 
@@ -89,3 +90,44 @@ def test_gold_rows_do_not_judge_the_starts():
     gold[:60] = truth[:60]
     model = LabelModel(6, progress=False, random_state=0).fit(votes, gold=gold)
     assert (model.predict(votes)[60:] == truth[60:]).mean() > 0.75
+
+
+def spy_on_crowd_start(monkeypatch) -> list[int]:
+    from weaklabel.models import _starts
+
+    calls: list[int] = []
+    original = _starts.crowd_start
+
+    def spy(model, sample, weights):
+        calls.append(sample.n_rows)
+        return original(model, sample, weights)
+
+    monkeypatch.setattr(_starts, "crowd_start", spy)
+    return calls
+
+
+def test_a_crowd_also_starts_from_dawid_skene(monkeypatch):
+    calls = spy_on_crowd_start(monkeypatch)
+    votes, _ = crowd(4)  # 15 workers, each voting every class; the starts disagree here
+    auto = fitted(votes, "auto")
+    assert len(calls) == 1
+    scores = [likelihood(fitted(votes, init), votes) for init in ("majority", "moments")]
+    assert likelihood(auto, votes) >= max(scores) - 1e-6
+
+
+def test_one_sided_lfs_never_start_from_dawid_skene(monkeypatch):
+    from weaklabel.datasets import make_keyword_votes
+
+    calls = spy_on_crowd_start(monkeypatch)
+    votes, _ = make_keyword_votes(2000, cardinality=5, n_lfs=40, random_state=0)
+    LabelModel(5, progress=False, random_state=0).fit(votes)
+    assert calls == []
+
+
+def test_where_majority_vote_is_a_good_start_no_other_start_is_read(monkeypatch):
+    calls = spy_on_crowd_start(monkeypatch)
+    votes, _ = make_crowd_votes(
+        1000, 20, cardinality=3, labels_per_row=5, accuracy=(0.85, 0.95), random_state=0
+    )
+    LabelModel(3, progress=False, random_state=0).fit(votes)
+    assert calls == []
