@@ -99,8 +99,9 @@ class LabelModel(LabelModelState, EmissionsMixin, BaseLabelModel):
     init : {"auto", "majority", "moments"}
         Start EM from majority vote, or from the method-of-moments estimate
         (:class:`~weaklabel.models.MomentsModel`); ``"auto"``: from majority vote, and where the
-        moments estimate labels more than 2% of the rows otherwise, from it too, keeping the fit
-        under which the votes are likelier (:mod:`~weaklabel.models._starts`).
+        moments estimate labels more than 2% of the rows otherwise, from it too and, for a
+        crowd's workers, from :class:`~weaklabel.models.DawidSkene`'s posteriors, keeping the
+        fit under which the votes are likeliest (:mod:`~weaklabel.models._starts`).
     max_fit_rows : int or None
         Rows with the same votes are fitted once, with a weight; past ``max_fit_rows`` distinct
         rows, EM runs on a seeded sample of that many (None: all). On Dask votes the rows are
